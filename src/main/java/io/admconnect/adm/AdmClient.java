@@ -189,7 +189,8 @@ public class AdmClient {
     }
 
     public JsonNode dataSetMetrics(String dataSetId) {
-        return call("GET", "/adm/datasets/" + urlEncode(dataSetId) + "/metrics", null, null).json(mapper);
+        return call("GET", "/adm/datasets/" + urlEncode(dataSetId) + "/metrics", null, AdmConstants.METRICS_CONTENT_TYPE, null)
+                .json(mapper);
     }
 
     // ---- members ---------------------------------------------------------------------------------
@@ -262,11 +263,18 @@ public class AdmClient {
 
     /** One ADM call: authenticated, refreshed and retried once on a 401, failures typed. */
     AdmResponse call(String method, String pathAndQuery, String contentType, byte[] body) {
+        // ADM answers in the versioned media type it was sent (uploads), else in JSON.
+        String accept = contentType != null && contentType.startsWith("application/vnd.") ? contentType + ", application/json"
+                : "application/json";
+        return call(method, pathAndQuery, contentType, accept, body);
+    }
+
+    AdmResponse call(String method, String pathAndQuery, String contentType, String accept, byte[] body) {
         String token = tokens.token();
-        HttpResponse<byte[]> response = send(method, pathAndQuery, contentType, body, token);
+        HttpResponse<byte[]> response = send(method, pathAndQuery, contentType, accept, body, token);
         if (response.statusCode() == 401) {
             token = tokens.tokenAfterRejection(token);
-            response = send(method, pathAndQuery, contentType, body, token);
+            response = send(method, pathAndQuery, contentType, accept, body, token);
         }
         String requestId = response.headers().firstValue(AdmConstants.AMAZON_REQUEST_ID_HEADER).orElse(null);
         int status = response.statusCode();
@@ -276,13 +284,14 @@ public class AdmClient {
         throw failure(method, pathAndQuery, response, requestId);
     }
 
-    private HttpResponse<byte[]> send(String method, String pathAndQuery, String contentType, byte[] body, String token) {
+    private HttpResponse<byte[]> send(String method, String pathAndQuery, String contentType, String accept, byte[] body,
+            String token) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(apiUrl + pathAndQuery))
                 .timeout(requestTimeout)
                 .header("Authorization", "Bearer " + token)
                 .header(AdmConstants.CLIENT_ID_HEADER, clientId)
                 .header(scopeHeader, scopeValue)
-                .header("Accept", contentType != null && contentType.startsWith("application/vnd.") ? contentType + ", application/json" : "application/json");
+                .header("Accept", accept);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -14,8 +14,10 @@ import io.admconnect.adm.AdmException;
 import io.admconnect.adm.AdmPreflightException;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.http.HttpServerStart;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.event.ObservesAsync;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.jboss.logging.Logger;
@@ -54,6 +56,10 @@ public class AdmProvisioning {
             thread.setDaemon(true);
             return thread;
         });
+    }
+
+    /** Starts once the HTTP server listens: the embedded sandbox is served by this very process. */
+    void onHttpStart(@ObservesAsync HttpServerStart event) {
         executor.execute(this::attempt);
     }
 
