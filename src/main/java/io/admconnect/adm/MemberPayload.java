@@ -22,15 +22,13 @@ record MemberPayload(byte[] json, int memberCount) {
         if (body == null) {
             throw new IllegalArgumentException("uploadMembers needs members in the message body; it was empty");
         }
+        if (body instanceof SerializedMembers serialized) {
+            checkLimits(serialized.memberCount(), serialized.json().length);
+            return new MemberPayload(serialized.json(), serialized.memberCount());
+        }
         try {
             Collection<?> members = asMembers(body, mapper);
-            if (members.isEmpty()) {
-                throw new IllegalArgumentException("uploadMembers needs at least one member; the body had none");
-            }
-            if (members.size() > AdmConstants.MAX_MEMBERS_PER_UPLOAD) {
-                throw new IllegalArgumentException("ADM takes at most " + AdmConstants.MAX_MEMBERS_PER_UPLOAD
-                        + " members per upload; the body had " + members.size());
-            }
+            checkLimits(members.size(), 0);
             ByteArrayOutputStream out = new ByteArrayOutputStream(members.size() * 512);
             try (JsonGenerator generator = mapper.getFactory().createGenerator(out)) {
                 generator.writeStartObject();
@@ -45,13 +43,24 @@ record MemberPayload(byte[] json, int memberCount) {
                 generator.writeEndArray();
                 generator.writeEndObject();
             }
-            if (out.size() > AdmConstants.MAX_UPLOAD_BYTES) {
-                throw new IllegalArgumentException("ADM takes at most 10 MB per upload; these " + members.size()
-                        + " members serialize to " + out.size() + " bytes");
-            }
+            checkLimits(members.size(), out.size());
             return new MemberPayload(out.toByteArray(), members.size());
         } catch (IOException e) {
             throw new IllegalArgumentException("uploadMembers could not read the members of the body as JSON", e);
+        }
+    }
+
+    private static void checkLimits(int memberCount, int bytes) {
+        if (memberCount < 1) {
+            throw new IllegalArgumentException("uploadMembers needs at least one member; the body had none");
+        }
+        if (memberCount > AdmConstants.MAX_MEMBERS_PER_UPLOAD) {
+            throw new IllegalArgumentException("ADM takes at most " + AdmConstants.MAX_MEMBERS_PER_UPLOAD
+                    + " members per upload; the body had " + memberCount);
+        }
+        if (bytes > AdmConstants.MAX_UPLOAD_BYTES) {
+            throw new IllegalArgumentException("ADM takes at most 10 MB per upload; these " + memberCount
+                    + " members serialize to " + bytes + " bytes");
         }
     }
 

@@ -41,7 +41,13 @@ public interface AdmSettings {
     @WithDefault("US")
     String country();
 
+    /** Where the embedded store keeps its files. */
+    @WithDefault("./data")
+    String dataDir();
+
     Batch batch();
+
+    Delivery delivery();
 
     /** Data sets to provision at startup, by name, each with its sharing rules. */
     Map<String, DataSet> dataSets();
@@ -52,6 +58,30 @@ public interface AdmSettings {
 
         @WithDefault("5s")
         Duration maxWait();
+    }
+
+    interface Delivery {
+        /** Uploads running at once (ADM publishes no quota; peers see 429s at low rates). */
+        @WithDefault("2")
+        int concurrency();
+
+        /** Attempts of a batch (throttled, 5xx, timeouts) before its members are dead-lettered. */
+        @WithDefault("10")
+        int maxAttempts();
+
+        @WithDefault("1s")
+        Duration initialBackoff();
+
+        @WithDefault("5m")
+        Duration maxBackoff();
+
+        /** Pause after an authentication failure (revoked token, missing permission) before trying again. */
+        @WithDefault("1m")
+        Duration authPause();
+
+        /** How often the batcher looks for complete batches. */
+        @WithDefault("200ms")
+        Duration pollInterval();
     }
 
     interface DataSet {

@@ -1,0 +1,174 @@
+package io.admconnect.batching;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.admconnect.adm.AdmConstants;
+import io.admconnect.adm.AdmException;
+import io.admconnect.adm.AdmThrottledException;
+import io.admconnect.adm.SerializedMembers;
+import io.admconnect.adm.UploadResult;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+import org.jboss.logging.Logger;
+
+/**
+ * What the delivery route does with a batch before and after {@code adm:uploadMembers}. Retries are
+ * durable: a failed batch goes back to the store with its next attempt time (honouring Retry-After,
+ * otherwise exponential backoff with jitter, bounded), so retries survive restarts and hold no thread.
+ * Bounded concurrency: the batcher claims no more batches than there are free delivery slots.
+ */
+@ApplicationScoped
+@Named("admDelivery")
+public class Delivery {
+
+    static final String BATCH = "AdmBatch";
+    private static final Logger LOG = Logger.getLogger(Delivery.class);
+
+    @Inject
+    MemberStore store;
+
+    @Inject
+    BatchSettings settings;
+
+    @Inject
+    MeterRegistry registry;
+
+    private final AtomicInteger inFlight = new AtomicInteger();
+    private volatile Instant pausedUntil = Instant.EPOCH;
+
+    void onStart(@Observes StartupEvent event) {
+        int recovered = store.recoverInterruptedBatches();
+        if (recovered > 0) {
+            LOG.infof("%d batch(es) were being uploaded when the bundle stopped; they will be sent again", recovered);
+        }
+        registry.gauge("adm.members.in_flight", store, MemberStore::membersInFlight);
+        registry.gauge("adm.delivery.paused", this, delivery -> delivery.isPaused() ? 1 : 0);
+    }
+
+    public boolean isPaused() {
+        return Instant.now().isBefore(pausedUntil);
+    }
+
+    /** The batches to upload now, no more than free delivery slots. */
+    public List<MemberBatch> claimBatches() {
+        int free = settings.concurrency() - inFlight.get();
+        if (free <= 0 || isPaused()) {
+            return List.of();
+        }
+        List<MemberBatch> batches = store.claim(settings.limits(), free, Instant.now());
+        inFlight.addAndGet(batches.size());
+        return batches;
+    }
+
+    /** Turns the batch into the upload: body, data set header, and the batch kept as a property. */
+    public void prepare(Exchange exchange) {
+        MemberBatch batch = exchange.getMessage().getBody(MemberBatch.class);
+        exchange.setProperty(BATCH, batch);
+        exchange.getMessage().setHeader(AdmConstants.DATA_SET, batch.dataSet());
+        exchange.getMessage().setBody(new SerializedMembers(batch.uploadBody(), batch.memberCount()));
+    }
+
+    /** ADM answered 200: accepted members are done, refused ones become dead letters. */
+    public void complete(Exchange exchange) {
+        MemberBatch batch = batch(exchange);
+        try {
+            UploadResult result = exchange.getMessage().getBody(UploadResult.class);
+            store.complete(batch, result);
+            Counter.builder("adm.members.uploaded").tag("data_set", batch.dataSet()).register(registry).increment(result.accepted());
+            Timer.builder("adm.batch.latency").description("From the oldest member's arrival to ADM's acknowledgement")
+                    .tag("data_set", batch.dataSet()).register(registry)
+                    .record(Duration.between(batch.firstReceivedAt(), Instant.now()));
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Throttled, 5xx, timeout: try again later; dead-letter the batch once its attempts are used up. */
+    public void retryLater(Exchange exchange) {
+        MemberBatch batch = batch(exchange);
+        try {
+            Exception failure = failure(exchange);
+            countError(failure);
+            int attempts = batch.attempts() + 1;
+            if (attempts >= settings.maxAttempts()) {
+                LOG.warnf("Batch %d (%d members of %s) failed %d times; dead-lettering it: %s", batch.id(), batch.memberCount(),
+                        batch.dataSet(), attempts, failure.getMessage());
+                store.deadLetter(batch, "adm_unavailable", failure.getMessage(), requestId(failure));
+                return;
+            }
+            Duration delay = backoff(attempts);
+            if (failure instanceof AdmThrottledException throttled && throttled.getRetryAfter().compareTo(delay) > 0) {
+                delay = throttled.getRetryAfter();
+            }
+            LOG.debugf("Batch %d: attempt %d failed (%s); next attempt in %d ms", batch.id(), attempts, failure.getMessage(),
+                    delay.toMillis());
+            store.retryLater(batch, Instant.now().plus(delay), failure.getMessage(), true);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** Credentials or permissions are wrong: keep the batch, pause delivery, alert. Retrying would only burn batches. */
+    public void pause(Exchange exchange) {
+        MemberBatch batch = batch(exchange);
+        try {
+            Exception failure = failure(exchange);
+            countError(failure);
+            pausedUntil = Instant.now().plus(settings.authPause());
+            LOG.errorf("ADM delivery paused for %d s: %s", settings.authPause().toSeconds(), failure.getMessage());
+            store.retryLater(batch, pausedUntil, failure.getMessage(), false);
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    /** ADM refused the request itself (4xx): sending it again would fail the same way. */
+    public void deadLetterBatch(Exchange exchange) {
+        MemberBatch batch = batch(exchange);
+        try {
+            Exception failure = failure(exchange);
+            countError(failure);
+            String reason = failure instanceof AdmException adm && adm.getStatus() > 0 ? "adm_rejected_" + adm.getStatus() : "invalid_batch";
+            LOG.warnf("Batch %d (%d members of %s) refused by ADM; dead-lettering it: %s", batch.id(), batch.memberCount(),
+                    batch.dataSet(), failure.getMessage());
+            store.deadLetter(batch, reason, failure.getMessage(), requestId(failure));
+        } finally {
+            inFlight.decrementAndGet();
+        }
+    }
+
+    private Duration backoff(int attempts) {
+        long initial = settings.initialBackoff().toMillis();
+        long capped = Math.min(settings.maxBackoff().toMillis(), initial << Math.min(attempts - 1, 20));
+        double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
+        return Duration.ofMillis((long) (capped * jitter));
+    }
+
+    private void countError(Exception failure) {
+        String status = failure instanceof AdmException adm ? String.valueOf(adm.getStatus()) : "none";
+        registry.counter("adm.upload.errors", "status", status).increment();
+    }
+
+    private static MemberBatch batch(Exchange exchange) {
+        return exchange.getProperty(BATCH, MemberBatch.class);
+    }
+
+    private static Exception failure(Exchange exchange) {
+        return exchange.getProperty(Exchange.EXCEPTION_CAUGHT, Exception.class);
+    }
+
+    private static String requestId(Exception failure) {
+        return failure instanceof AdmException adm ? adm.getRequestId() : null;
+    }
+}

@@ -1,0 +1,398 @@
+package io.admconnect.batching;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.admconnect.adm.AdmMember;
+import io.admconnect.adm.UploadResult;
+import io.admconnect.deadletter.DeadLetter;
+import io.admconnect.deadletter.DeadLetterStore;
+import io.admconnect.processor.ProcessedRecords;
+import io.admconnect.store.StoreDataSource;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import jakarta.inject.Named;
+import org.apache.camel.Exchange;
+
+/**
+ * The durable store between normalize-hash-consent and the {@code adm:} component. Sources hand members
+ * over through {@link #store(Exchange)} / {@link #append}, which return only once the members are
+ * committed: that is when a source may acknowledge. Members are kept in append-only chunks; the batcher
+ * claims chunks of one (data set, action) into a batch, and a batch leaves the store only when ADM
+ * accepted it (its refused members become dead letters) or it was dead-lettered as a whole.
+ * Only hashed members are stored.
+ */
+@ApplicationScoped
+@Named("memberStore")
+public class MemberStore {
+
+    /** Rows stay well below a megabyte; appending never touches an existing row. */
+    static final int MAX_CHUNK_MEMBERS = 500;
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
+    @Inject
+    StoreDataSource dataSource;
+
+    @Inject
+    DeadLetterStore deadLetters;
+
+    @Inject
+    BatchSettings settings;
+
+    /**
+     * Camel entry point of source routes ({@code bean: {ref: memberStore, method: store}}): stores the
+     * members of the body's {@link ProcessedRecords} under the route id as source. The body is kept.
+     */
+    public void store(Exchange exchange) {
+        ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
+        if (processed == null) {
+            throw new IllegalArgumentException("memberStore.store takes the output of normalizeHashConsent");
+        }
+        String source = exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId();
+        append(processed.dataSet(), source, processed.members());
+    }
+
+    /** Stores members durably; returns after the commit. */
+    public void append(String dataSet, String source, List<AdmMember> members) {
+        if (members.isEmpty()) {
+            return;
+        }
+        Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
+        for (AdmMember member : members) {
+            byAction.computeIfAbsent(member.action(), a -> new ArrayList<>()).add(serialize(member));
+        }
+        try (Connection connection = dataSource.transaction()) {
+            for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
+                insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new StoreException("Could not store " + members.size() + " members", e);
+        }
+    }
+
+    /** Inserts serialized members as chunks, inside the caller's transaction. */
+    public void insertChunks(Connection connection, String dataSet, String action, String source, List<byte[]> members,
+            Instant receivedAt) throws SQLException {
+        int chunkMembers = Math.min(MAX_CHUNK_MEMBERS, settings.limits().maxMembers());
+        try (PreparedStatement insert = connection.prepareStatement("insert into member_chunk"
+                + " (data_set, action, source, member_count, byte_size, members, received_at) values (?, ?, ?, ?, ?, ?, ?)")) {
+            ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+            int count = 0;
+            for (byte[] member : members) {
+                if (count == chunkMembers || (count > 0 && chunk.size() + 1 + member.length > settings.limits().maxBytes())) {
+                    addChunk(insert, dataSet, action, source, count, chunk, receivedAt);
+                    chunk.reset();
+                    count = 0;
+                }
+                if (count > 0) {
+                    chunk.write(',');
+                }
+                chunk.writeBytes(member);
+                count++;
+            }
+            addChunk(insert, dataSet, action, source, count, chunk, receivedAt);
+            insert.executeBatch();
+        }
+    }
+
+    private static void addChunk(PreparedStatement insert, String dataSet, String action, String source, int count,
+            ByteArrayOutputStream chunk, Instant receivedAt) throws SQLException {
+        insert.setString(1, dataSet);
+        insert.setString(2, action);
+        insert.setString(3, source);
+        insert.setInt(4, count);
+        insert.setInt(5, chunk.size());
+        insert.setBytes(6, chunk.toByteArray());
+        insert.setTimestamp(7, Timestamp.from(receivedAt));
+        insert.addBatch();
+    }
+
+    // ---- batching --------------------------------------------------------------------------------
+
+    /** After a crash, batches that were being uploaded are due again (at-least-once). Returns how many. */
+    public int recoverInterruptedBatches() {
+        try (Connection connection = dataSource.transaction();
+                Statement statement = connection.createStatement()) {
+            int recovered = statement.executeUpdate("update member_batch set in_flight = false where in_flight = true");
+            connection.commit();
+            return recovered;
+        } catch (SQLException e) {
+            throw new StoreException("Could not recover interrupted batches", e);
+        }
+    }
+
+    /**
+     * Claims up to {@code maxBatches} batches to upload now: batches due for another attempt first, then
+     * new batches of (data set, action) groups that reached a limit.
+     */
+    public List<MemberBatch> claim(BatchLimits limits, int maxBatches, Instant now) {
+        if (maxBatches <= 0) {
+            return List.of();
+        }
+        List<Long> claimed = new ArrayList<>();
+        try (Connection connection = dataSource.transaction()) {
+            claimDueRetries(connection, maxBatches, now, claimed);
+            if (claimed.size() < maxBatches) {
+                claimNewBatches(connection, limits, maxBatches, now, claimed);
+            }
+            connection.commit();
+            List<MemberBatch> batches = new ArrayList<>(claimed.size());
+            for (long id : claimed) {
+                batches.add(load(connection, id));
+            }
+            connection.commit();
+            return batches;
+        } catch (SQLException e) {
+            throw new StoreException("Could not claim batches", e);
+        }
+    }
+
+    private static void claimDueRetries(Connection connection, int maxBatches, Instant now, List<Long> claimed) throws SQLException {
+        try (PreparedStatement due = connection.prepareStatement(
+                "select id from member_batch where in_flight = false and next_attempt_at <= ? order by next_attempt_at, id")) {
+            due.setTimestamp(1, Timestamp.from(now));
+            due.setMaxRows(maxBatches);
+            try (ResultSet rows = due.executeQuery()) {
+                while (rows.next()) {
+                    claimed.add(rows.getLong(1));
+                }
+            }
+        }
+        if (!claimed.isEmpty()) {
+            try (PreparedStatement mark = connection.prepareStatement("update member_batch set in_flight = true where id = ?")) {
+                for (long id : claimed) {
+                    mark.setLong(1, id);
+                    mark.addBatch();
+                }
+                mark.executeBatch();
+            }
+        }
+    }
+
+    private static void claimNewBatches(Connection connection, BatchLimits limits, int maxBatches, Instant now,
+            List<Long> claimed) throws SQLException {
+        List<Group> groups = new ArrayList<>();
+        try (PreparedStatement pending = connection.prepareStatement("select data_set, action, sum(member_count), sum(byte_size),"
+                + " min(received_at) from member_chunk where batch_id is null group by data_set, action");
+                ResultSet rows = pending.executeQuery()) {
+            while (rows.next()) {
+                groups.add(new Group(rows.getString(1), rows.getString(2), rows.getLong(3), rows.getLong(4),
+                        rows.getTimestamp(5).toInstant()));
+            }
+        }
+        Instant waitedLongEnough = now.minus(limits.maxWait());
+        for (Group group : groups) {
+            long members = group.members();
+            long bytes = group.bytes();
+            boolean aged = !group.oldest().isAfter(waitedLongEnough);
+            while (claimed.size() < maxBatches && members > 0
+                    && (aged || members >= limits.maxMembers() || bytes >= limits.maxBytes())) {
+                Claim claim = claimOne(connection, group, limits, now);
+                claimed.add(claim.batchId());
+                members -= claim.members();
+                bytes -= claim.bytes();
+            }
+        }
+    }
+
+    /** Claims the oldest chunks of a group, as many as fit the limits, into a new batch. */
+    private static Claim claimOne(Connection connection, Group group, BatchLimits limits, Instant now) throws SQLException {
+        long lastId = -1;
+        int members = 0;
+        long bytes = 0;
+        Instant firstReceived = null;
+        try (PreparedStatement chunks = connection.prepareStatement("select id, member_count, byte_size, received_at from member_chunk"
+                + " where batch_id is null and data_set = ? and action = ? order by id")) {
+            chunks.setString(1, group.dataSet());
+            chunks.setString(2, group.action());
+            chunks.setFetchSize(64);
+            try (ResultSet rows = chunks.executeQuery()) {
+                while (rows.next()) {
+                    int count = rows.getInt(2);
+                    int size = rows.getInt(3);
+                    if (members > 0 && (members + count > limits.maxMembers() || bytes + size + 1 > limits.maxBytes())) {
+                        break;
+                    }
+                    lastId = rows.getLong(1);
+                    members += count;
+                    bytes += size + 1;
+                    firstReceived = firstReceived == null ? rows.getTimestamp(4).toInstant() : firstReceived;
+                }
+            }
+        }
+        long batchId;
+        try (PreparedStatement insert = connection.prepareStatement("insert into member_batch (data_set, action, member_count,"
+                + " attempts, in_flight, next_attempt_at, first_received_at) values (?, ?, ?, 0, true, ?, ?)",
+                Statement.RETURN_GENERATED_KEYS)) {
+            insert.setString(1, group.dataSet());
+            insert.setString(2, group.action());
+            insert.setInt(3, members);
+            insert.setTimestamp(4, Timestamp.from(now));
+            insert.setTimestamp(5, Timestamp.from(firstReceived));
+            insert.executeUpdate();
+            try (ResultSet keys = insert.getGeneratedKeys()) {
+                keys.next();
+                batchId = keys.getLong(1);
+            }
+        }
+        try (PreparedStatement assign = connection.prepareStatement("update member_chunk set batch_id = ?"
+                + " where batch_id is null and data_set = ? and action = ? and id <= ?")) {
+            assign.setLong(1, batchId);
+            assign.setString(2, group.dataSet());
+            assign.setString(3, group.action());
+            assign.setLong(4, lastId);
+            assign.executeUpdate();
+        }
+        return new Claim(batchId, members, bytes);
+    }
+
+    private static MemberBatch load(Connection connection, long batchId) throws SQLException {
+        List<MemberBatch.Chunk> chunks = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement("select id, source, received_at, member_count, members"
+                + " from member_chunk where batch_id = ? order by id")) {
+            select.setLong(1, batchId);
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    chunks.add(new MemberBatch.Chunk(rows.getLong(1), rows.getString(2), rows.getTimestamp(3).toInstant(),
+                            rows.getInt(4), rows.getBytes(5)));
+                }
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement("select data_set, action, member_count, attempts,"
+                + " first_received_at from member_batch where id = ?")) {
+            select.setLong(1, batchId);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return new MemberBatch(batchId, row.getString(1), row.getString(2), row.getInt(3), row.getInt(4),
+                        row.getTimestamp(5).toInstant(), List.copyOf(chunks));
+            }
+        }
+    }
+
+    // ---- outcomes of an upload -------------------------------------------------------------------
+
+    /**
+     * ADM answered 200: the batch leaves the store, and each member ADM refused becomes a dead letter
+     * (the accepted ones are never sent again).
+     */
+    public void complete(MemberBatch batch, UploadResult result) {
+        List<DeadLetter> refused = new ArrayList<>();
+        for (UploadResult.RejectedMember rejected : result.rejected()) {
+            refused.add(deadLetter(batch, batch.locate(rejected.index()), "adm_rejected_member",
+                    "ADM code " + rejected.code() + ": " + rejected.details(), result.requestId()));
+        }
+        remove(batch, refused);
+    }
+
+    /** The whole batch failed for good (a 4xx, or retries exhausted): every member becomes a dead letter. */
+    public void deadLetter(MemberBatch batch, String reason, String details, String requestId) {
+        List<DeadLetter> all = new ArrayList<>(batch.memberCount());
+        for (MemberBatch.Chunk chunk : batch.chunks()) {
+            for (int i = 0; i < chunk.memberCount(); i++) {
+                all.add(deadLetter(batch, new MemberBatch.ChunkPosition(chunk, i), reason, details, requestId));
+            }
+        }
+        remove(batch, all);
+    }
+
+    private void remove(MemberBatch batch, List<DeadLetter> deadLettered) {
+        try (Connection connection = dataSource.transaction()) {
+            deadLetters.insert(connection, deadLettered);
+            try (PreparedStatement chunks = connection.prepareStatement("delete from member_chunk where batch_id = ?");
+                    PreparedStatement batches = connection.prepareStatement("delete from member_batch where id = ?")) {
+                chunks.setLong(1, batch.id());
+                chunks.executeUpdate();
+                batches.setLong(1, batch.id());
+                batches.executeUpdate();
+            }
+            connection.commit();
+        } catch (SQLException e) {
+            throw new StoreException("Could not complete batch " + batch.id(), e);
+        }
+        deadLetters.count(deadLettered);
+    }
+
+    /** The upload failed for now: try again at {@code nextAttempt}; {@code countAttempt} false for pauses. */
+    public void retryLater(MemberBatch batch, Instant nextAttempt, String error, boolean countAttempt) {
+        try (Connection connection = dataSource.transaction();
+                PreparedStatement update = connection.prepareStatement("update member_batch set in_flight = false,"
+                        + " attempts = attempts + ?, next_attempt_at = ?, last_error = ? where id = ?")) {
+            update.setInt(1, countAttempt ? 1 : 0);
+            update.setTimestamp(2, Timestamp.from(nextAttempt));
+            update.setString(3, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
+            update.setLong(4, batch.id());
+            update.executeUpdate();
+            connection.commit();
+        } catch (SQLException e) {
+            throw new StoreException("Could not reschedule batch " + batch.id(), e);
+        }
+    }
+
+    /** Members stored and not yet uploaded or dead-lettered. */
+    public long membersInFlight() {
+        try (Connection connection = dataSource.transaction();
+                Statement statement = connection.createStatement();
+                ResultSet row = statement.executeQuery("select coalesce(sum(member_count), 0) from member_chunk")) {
+            row.next();
+            long count = row.getLong(1);
+            connection.commit();
+            return count;
+        } catch (SQLException e) {
+            throw new StoreException("Could not count members in flight", e);
+        }
+    }
+
+    private DeadLetter deadLetter(MemberBatch batch, MemberBatch.ChunkPosition position, String reason, String details,
+            String requestId) {
+        JsonNode member = memberAt(position);
+        return new DeadLetter(0, batch.dataSet(), batch.action(), member.path("externalUserId").asText(), write(member), reason,
+                details, batch.attempts() + 1, requestId, position.chunk().source(), position.chunk().receivedAt(), Instant.now());
+    }
+
+    private JsonNode memberAt(MemberBatch.ChunkPosition position) {
+        byte[] members = position.chunk().members();
+        byte[] array = new byte[members.length + 2];
+        array[0] = '[';
+        System.arraycopy(members, 0, array, 1, members.length);
+        array[array.length - 1] = ']';
+        try {
+            return mapper.readTree(array).get(position.index());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] serialize(Object member) {
+        try {
+            return mapper.writeValueAsBytes(member);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private byte[] write(JsonNode node) {
+        return serialize(node);
+    }
+
+    private record Group(String dataSet, String action, long members, long bytes, Instant oldest) {
+    }
+
+    private record Claim(long batchId, int members, long bytes) {
+    }
+}
