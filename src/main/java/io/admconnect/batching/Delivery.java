@@ -94,26 +94,31 @@ public class Delivery {
         }
     }
 
-    /** Throttled, 5xx, timeout: try again later; dead-letter the batch once its attempts are used up. */
+    /**
+     * Throttled, 5xx, timeout: try again later. A 429 waits at least Retry-After and does not use up an
+     * attempt (ADM asks us to slow down, not to give up); other failures dead-letter the batch once its
+     * attempts are used up.
+     */
     public void retryLater(Exchange exchange) {
         MemberBatch batch = batch(exchange);
         try {
             Exception failure = failure(exchange);
             countError(failure);
-            int attempts = batch.attempts() + 1;
+            boolean throttled = failure instanceof AdmThrottledException;
+            int attempts = batch.attempts() + (throttled ? 0 : 1);
             if (attempts >= settings.maxAttempts()) {
                 LOG.warnf("Batch %d (%d members of %s) failed %d times; dead-lettering it: %s", batch.id(), batch.memberCount(),
                         batch.dataSet(), attempts, failure.getMessage());
                 store.deadLetter(batch, "adm_unavailable", failure.getMessage(), requestId(failure));
                 return;
             }
-            Duration delay = backoff(attempts);
-            if (failure instanceof AdmThrottledException throttled && throttled.getRetryAfter().compareTo(delay) > 0) {
-                delay = throttled.getRetryAfter();
+            Duration delay = backoff(Math.max(1, attempts));
+            if (throttled && ((AdmThrottledException) failure).getRetryAfter().compareTo(delay) > 0) {
+                delay = ((AdmThrottledException) failure).getRetryAfter();
             }
             LOG.debugf("Batch %d: attempt %d failed (%s); next attempt in %d ms", batch.id(), attempts, failure.getMessage(),
                     delay.toMillis());
-            store.retryLater(batch, Instant.now().plus(delay), failure.getMessage(), true);
+            store.retryLater(batch, Instant.now().plus(delay), failure.getMessage(), !throttled);
         } finally {
             inFlight.decrementAndGet();
         }

@@ -346,11 +346,22 @@ public class MemberStore {
 
     /** Members stored and not yet uploaded or dead-lettered. */
     public long membersInFlight() {
+        return membersInFlight(null);
+    }
+
+    /** Members of one data set (all when null) stored and not yet uploaded or dead-lettered. */
+    public long membersInFlight(String dataSet) {
         try (Connection connection = dataSource.transaction();
-                Statement statement = connection.createStatement();
-                ResultSet row = statement.executeQuery("select coalesce(sum(member_count), 0) from member_chunk")) {
-            row.next();
-            long count = row.getLong(1);
+                PreparedStatement sum = connection.prepareStatement("select coalesce(sum(member_count), 0) from member_chunk"
+                        + (dataSet == null ? "" : " where data_set = ?"))) {
+            if (dataSet != null) {
+                sum.setString(1, dataSet);
+            }
+            long count;
+            try (ResultSet row = sum.executeQuery()) {
+                row.next();
+                count = row.getLong(1);
+            }
             connection.commit();
             return count;
         } catch (SQLException e) {

@@ -118,6 +118,11 @@ public class AdmSandbox {
         rejectedExternalUserIds.addAll(externalUserIds);
     }
 
+    /** Takes back {@link #rejectMembers}: ADM accepts these members again. */
+    public void acceptMembers(Collection<String> externalUserIds) {
+        rejectedExternalUserIds.removeAll(externalUserIds);
+    }
+
     public long counter(String name) {
         AtomicLong counter = counters.get(name);
         return counter == null ? 0 : counter.get();
