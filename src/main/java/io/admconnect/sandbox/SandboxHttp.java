@@ -128,7 +128,8 @@ public class SandboxHttp {
             }
             default -> {
                 answer = path.startsWith("/data-sets/") && path.endsWith("/members") && "GET".equals(method)
-                        ? members(admSandbox, path.substring("/data-sets/".length(), path.length() - "/members".length()))
+                        ? members(admSandbox, path.substring("/data-sets/".length(), path.length() - "/members".length()),
+                                !"false".equals(context.request().getParam("withMember")))
                         : null;
             }
         }
@@ -140,7 +141,7 @@ public class SandboxHttp {
         context.response().putHeader("Content-Type", "application/json").end(answer.toString());
     }
 
-    private JsonNode members(AdmSandbox admSandbox, String name) {
+    private JsonNode members(AdmSandbox admSandbox, String name, boolean withMember) {
         AdmSandbox.DataSet dataSet = admSandbox.dataSet(name);
         if (dataSet == null) {
             return null;
@@ -148,8 +149,13 @@ public class SandboxHttp {
         ObjectNode answer = mapper.createObjectNode().put("dataSetId", dataSet.id()).put("name", dataSet.name())
                 .put("accepted", dataSet.acceptedCount()).put("rejected", dataSet.rejectedCount());
         ArrayNode members = answer.putArray("members");
-        dataSet.members().forEach((id, stored) -> members.addObject().put("externalUserId", id).put("action", stored.action())
-                .put("timesAccepted", stored.timesAccepted()).set("member", stored.member()));
+        dataSet.members().forEach((id, stored) -> {
+            ObjectNode item = members.addObject().put("externalUserId", id).put("action", stored.action())
+                    .put("timesAccepted", stored.timesAccepted());
+            if (withMember) {
+                item.set("member", stored.member());
+            }
+        });
         return answer;
     }
 
