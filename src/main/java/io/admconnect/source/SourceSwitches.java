@@ -41,7 +41,7 @@ public class SourceSwitches implements ConfigSourceInterceptor {
             ConfigValue setting = context.proceed(key);
             return setting == null ? null : setting.getValue();
         }).isEmpty();
-        return ConfigValue.builder().withName(name).withValue(String.valueOf(enabled)).build();
+        return ConfigValue.builder().withName(name).withConfigSourceName("SourceSwitches").withValue(String.valueOf(enabled)).withRawValue(String.valueOf(enabled)).build();
     }
 
     /** The settings (as environment variables) a source still lacks. */

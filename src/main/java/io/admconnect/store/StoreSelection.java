@@ -37,6 +37,6 @@ public class StoreSelection implements ConfigSourceInterceptor {
     }
 
     private static ConfigValue derived(String name, String value) {
-        return ConfigValue.builder().withName(name).withValue(value).build();
+        return ConfigValue.builder().withName(name).withConfigSourceName("StoreSelection").withValue(value).withRawValue(value).build();
     }
 }
