@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Optional;
 
 import io.admconnect.adm.AdmRegion;
+import io.admconnect.cluster.ClusterMode;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -49,6 +50,15 @@ public interface AdmSettings {
 
     Delivery delivery();
 
+    /**
+     * How replicas elect the one that runs the leader-only routes (pollers, the batcher): {@code none}
+     * (default: this process leads, everything runs locally), {@code file} or {@code kubernetes}.
+     */
+    @WithDefault("none")
+    ClusterMode cluster();
+
+    Leader leader();
+
     /** Data sets to provision at startup, by name, each with its sharing rules. */
     Map<String, DataSet> dataSets();
 
@@ -82,6 +92,31 @@ public interface AdmSettings {
         /** How often the batcher looks for complete batches. */
         @WithDefault("200ms")
         Duration pollInterval();
+    }
+
+    interface Leader {
+        /** Kubernetes: a Lease not renewed for this long is free. File: a lock not refreshed for this long is stale. */
+        @WithDefault("15s")
+        Duration leaseDuration();
+
+        /** Kubernetes: a leader that could not renew for this long stops its leader-only routes. */
+        @WithDefault("10s")
+        Duration renewDeadline();
+
+        /** How often members check the lease (Kubernetes, randomized by 20 %) or the lock file. */
+        @WithDefault("2s")
+        Duration retryPeriod();
+
+        /** Kubernetes: Leases are named {@code <prefix>-<group>}, e.g. {@code adm-connect-adm-batcher}. */
+        @WithDefault("adm-connect")
+        String leasePrefix();
+
+        /** Kubernetes: labels of the bundle's pods ({@code k=v,k=v}); only a ready pod among them can lead. */
+        @WithDefault("app.kubernetes.io/name=adm-connect")
+        String podSelector();
+
+        /** File: the lock directory all members share (default {@code <ADM_DATA_DIR>/leader}). */
+        Optional<String> directory();
     }
 
     interface DataSet {

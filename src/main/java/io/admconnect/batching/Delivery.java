@@ -11,6 +11,7 @@ import io.admconnect.adm.AdmException;
 import io.admconnect.adm.AdmThrottledException;
 import io.admconnect.adm.SerializedMembers;
 import io.admconnect.adm.UploadResult;
+import io.admconnect.cluster.LeaderElection;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
@@ -20,6 +21,8 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
+import org.apache.camel.cluster.CamelClusterEventListener;
+import org.apache.camel.cluster.CamelClusterService;
 import org.jboss.logging.Logger;
 
 /**
@@ -44,24 +47,37 @@ public class Delivery {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    CamelClusterService cluster;
+
     private final AtomicInteger inFlight = new AtomicInteger();
     private volatile Instant pausedUntil = Instant.EPOCH;
+    /** Set when this process becomes the batcher's leader; the next claim first takes over what others left in flight. */
+    private volatile boolean takeOver = true;
 
-    void onStart(@Observes StartupEvent event) {
-        int recovered = store.recoverInterruptedBatches();
-        if (recovered > 0) {
-            LOG.infof("%d batch(es) were being uploaded when the bundle stopped; they will be sent again", recovered);
-        }
+    void onStart(@Observes StartupEvent event) throws Exception {
         registry.gauge("adm.members.in_flight", store, MemberStore::membersInFlight);
         registry.gauge("adm.delivery.paused", this, delivery -> delivery.isPaused() ? 1 : 0);
+        // Not at startup: a replica starting next to a live leader must not re-queue the leader's uploads.
+        cluster.getView(LeaderElection.BATCHER).addEventListener((CamelClusterEventListener.Leadership) (view, leader) -> {
+            if (view.getLocalMember().isLeader()) {
+                takeOver = true;
+            }
+        });
     }
 
     public boolean isPaused() {
         return Instant.now().isBefore(pausedUntil);
     }
 
-    /** The batches to upload now, no more than free delivery slots. */
+    /** The batches to upload now, no more than free delivery slots. Runs on the batcher's leader only. */
     public List<MemberBatch> claimBatches() {
+        if (takeOver) {
+            int recovered = store.recoverInterruptedBatches();
+            takeOver = false;
+            LOG.infof("This process (%s) now runs the batcher%s", store.replica(), recovered == 0 ? ""
+                    : "; " + recovered + " batch(es) another process left in flight (stopped or crashed mid-upload) will be sent again");
+        }
         int free = settings.concurrency() - inFlight.get();
         if (free <= 0 || isPaused()) {
             return List.of();

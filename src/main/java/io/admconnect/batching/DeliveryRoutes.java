@@ -6,6 +6,7 @@ import io.admconnect.adm.AdmRejectedException;
 import io.admconnect.adm.AdmThrottledException;
 import io.admconnect.adm.AdmTransientException;
 import io.admconnect.app.AdmSettings;
+import io.admconnect.cluster.LeaderElection;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.apache.camel.builder.RouteBuilder;
@@ -13,7 +14,8 @@ import org.apache.camel.builder.RouteBuilder;
 /**
  * The core routes behind every source: the batcher claims complete batches from the durable store, and
  * the delivery route uploads each through {@code adm:uploadMembers}, with Camel's error handling choosing
- * retry, pause or dead letter by the component's typed failures.
+ * retry, pause or dead letter by the component's typed failures. The batcher runs on the leader of its
+ * group only ({@link LeaderElection}); the delivery route gets work from it alone.
  */
 @ApplicationScoped
 public class DeliveryRoutes extends RouteBuilder {
@@ -28,7 +30,8 @@ public class DeliveryRoutes extends RouteBuilder {
     public void configure() {
         int concurrency = settings.delivery().concurrency();
 
-        from("timer:adm-batcher?period=" + settings.delivery().pollInterval().toMillis())
+        // Leader-only (master:): one replica at a time claims batches; the others only take records in.
+        from("master:" + LeaderElection.BATCHER + ":timer:adm-batcher?period=" + settings.delivery().pollInterval().toMillis())
                 .routeId("adm-batcher")
                 .bean(delivery, "claimBatches")
                 .split(body())

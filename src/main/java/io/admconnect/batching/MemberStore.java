@@ -3,6 +3,7 @@ package io.admconnect.batching;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.InetAddress;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -14,6 +15,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -44,6 +46,8 @@ public class MemberStore {
     static final int MAX_CHUNK_MEMBERS = 500;
 
     private final ObjectMapper mapper = new ObjectMapper();
+
+    private final String replica = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
 
     @Inject
     StoreDataSource dataSource;
@@ -125,11 +129,22 @@ public class MemberStore {
 
     // ---- batching --------------------------------------------------------------------------------
 
-    /** After a crash, batches that were being uploaded are due again (at-least-once). Returns how many. */
+    /** This process, as the owner of the batches it claims: the host (pod) name and a random part per start. */
+    public String replica() {
+        return replica;
+    }
+
+    /**
+     * Batches that another process claimed and left in flight (it crashed, was stopped mid-upload, or lost
+     * the batcher's leadership) are due again (at-least-once). Called by the batcher's new leader; this
+     * process's own claims are left alone, since its uploads are still running. Returns how many.
+     */
     public int recoverInterruptedBatches() {
         try (Connection connection = dataSource.transaction();
-                Statement statement = connection.createStatement()) {
-            int recovered = statement.executeUpdate("update member_batch set in_flight = false where in_flight = true");
+                PreparedStatement update = connection.prepareStatement("update member_batch set in_flight = false, claimed_by = null"
+                        + " where in_flight = true and (claimed_by is null or claimed_by <> ?)")) {
+            update.setString(1, replica);
+            int recovered = update.executeUpdate();
             connection.commit();
             return recovered;
         } catch (SQLException e) {
@@ -147,9 +162,9 @@ public class MemberStore {
         }
         List<Long> claimed = new ArrayList<>();
         try (Connection connection = dataSource.transaction()) {
-            claimDueRetries(connection, maxBatches, now, claimed);
+            claimDueRetries(connection, maxBatches, now, replica, claimed);
             if (claimed.size() < maxBatches) {
-                claimNewBatches(connection, limits, maxBatches, now, claimed);
+                claimNewBatches(connection, limits, maxBatches, now, replica, claimed);
             }
             connection.commit();
             List<MemberBatch> batches = new ArrayList<>(claimed.size());
@@ -163,29 +178,33 @@ public class MemberStore {
         }
     }
 
-    private static void claimDueRetries(Connection connection, int maxBatches, Instant now, List<Long> claimed) throws SQLException {
-        try (PreparedStatement due = connection.prepareStatement(
+    private static void claimDueRetries(Connection connection, int maxBatches, Instant now, String owner, List<Long> claimed)
+            throws SQLException {
+        List<Long> due = new ArrayList<>();
+        try (PreparedStatement select = connection.prepareStatement(
                 "select id from member_batch where in_flight = false and next_attempt_at <= ? order by next_attempt_at, id")) {
-            due.setTimestamp(1, Timestamp.from(now));
-            due.setMaxRows(maxBatches);
-            try (ResultSet rows = due.executeQuery()) {
+            select.setTimestamp(1, Timestamp.from(now));
+            select.setMaxRows(maxBatches);
+            try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    claimed.add(rows.getLong(1));
+                    due.add(rows.getLong(1));
                 }
             }
         }
-        if (!claimed.isEmpty()) {
-            try (PreparedStatement mark = connection.prepareStatement("update member_batch set in_flight = true where id = ?")) {
-                for (long id : claimed) {
-                    mark.setLong(1, id);
-                    mark.addBatch();
+        // "and in_flight = false": should two processes ever claim at once, each batch still goes to one of them.
+        try (PreparedStatement mark = connection.prepareStatement("update member_batch set in_flight = true, claimed_by = ?"
+                + " where id = ? and in_flight = false")) {
+            for (long id : due) {
+                mark.setString(1, owner);
+                mark.setLong(2, id);
+                if (mark.executeUpdate() == 1) {
+                    claimed.add(id);
                 }
-                mark.executeBatch();
             }
         }
     }
 
-    private static void claimNewBatches(Connection connection, BatchLimits limits, int maxBatches, Instant now,
+    private static void claimNewBatches(Connection connection, BatchLimits limits, int maxBatches, Instant now, String owner,
             List<Long> claimed) throws SQLException {
         List<Group> groups = new ArrayList<>();
         try (PreparedStatement pending = connection.prepareStatement("select data_set, action, sum(member_count), sum(byte_size),"
@@ -203,7 +222,7 @@ public class MemberStore {
             boolean aged = !group.oldest().isAfter(waitedLongEnough);
             while (claimed.size() < maxBatches && members > 0
                     && (aged || members >= limits.maxMembers() || bytes >= limits.maxBytes())) {
-                Claim claim = claimOne(connection, group, limits, now);
+                Claim claim = claimOne(connection, group, limits, now, owner);
                 claimed.add(claim.batchId());
                 members -= claim.members();
                 bytes -= claim.bytes();
@@ -212,7 +231,8 @@ public class MemberStore {
     }
 
     /** Claims the oldest chunks of a group, as many as fit the limits, into a new batch. */
-    private static Claim claimOne(Connection connection, Group group, BatchLimits limits, Instant now) throws SQLException {
+    private static Claim claimOne(Connection connection, Group group, BatchLimits limits, Instant now, String owner)
+            throws SQLException {
         long lastId = -1;
         int members = 0;
         long bytes = 0;
@@ -238,13 +258,14 @@ public class MemberStore {
         }
         long batchId;
         try (PreparedStatement insert = connection.prepareStatement("insert into member_batch (data_set, action, member_count,"
-                + " attempts, in_flight, next_attempt_at, first_received_at) values (?, ?, ?, 0, true, ?, ?)",
+                + " attempts, in_flight, next_attempt_at, first_received_at, claimed_by) values (?, ?, ?, 0, true, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
             insert.setString(1, group.dataSet());
             insert.setString(2, group.action());
             insert.setInt(3, members);
             insert.setTimestamp(4, Timestamp.from(now));
             insert.setTimestamp(5, Timestamp.from(firstReceived));
+            insert.setString(6, owner);
             insert.executeUpdate();
             try (ResultSet keys = insert.getGeneratedKeys()) {
                 keys.next();
@@ -328,15 +349,19 @@ public class MemberStore {
         deadLetters.count(deadLettered);
     }
 
-    /** The upload failed for now: try again at {@code nextAttempt}; {@code countAttempt} false for pauses. */
+    /**
+     * The upload failed for now: try again at {@code nextAttempt}; {@code countAttempt} false for pauses. Only
+     * while this process still holds the claim: a new leader may already have taken the batch over.
+     */
     public void retryLater(MemberBatch batch, Instant nextAttempt, String error, boolean countAttempt) {
         try (Connection connection = dataSource.transaction();
-                PreparedStatement update = connection.prepareStatement("update member_batch set in_flight = false,"
-                        + " attempts = attempts + ?, next_attempt_at = ?, last_error = ? where id = ?")) {
+                PreparedStatement update = connection.prepareStatement("update member_batch set in_flight = false, claimed_by = null,"
+                        + " attempts = attempts + ?, next_attempt_at = ?, last_error = ? where id = ? and claimed_by = ?")) {
             update.setInt(1, countAttempt ? 1 : 0);
             update.setTimestamp(2, Timestamp.from(nextAttempt));
             update.setString(3, error == null || error.length() <= 1000 ? error : error.substring(0, 1000));
             update.setLong(4, batch.id());
+            update.setString(5, replica);
             update.executeUpdate();
             connection.commit();
         } catch (SQLException e) {
@@ -399,6 +424,18 @@ public class MemberStore {
 
     private byte[] write(JsonNode node) {
         return serialize(node);
+    }
+
+    private static String hostName() {
+        String host = System.getenv("HOSTNAME");
+        if (host == null || host.isBlank()) {
+            try {
+                host = InetAddress.getLocalHost().getHostName();
+            } catch (IOException e) {
+                host = "local";
+            }
+        }
+        return host.length() <= 100 ? host : host.substring(0, 100);
     }
 
     private record Group(String dataSet, String action, long members, long bytes, Instant oldest) {
