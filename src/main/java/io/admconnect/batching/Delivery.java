@@ -36,6 +36,9 @@ import org.jboss.logging.Logger;
 public class Delivery {
 
     static final String BATCH = "AdmBatch";
+    /** Histogram buckets of adm_batch_latency_seconds (percentiles in k8s/grafana); batches wait ADM_BATCH_MAX_WAIT (5s) by default. */
+    private static final Duration[] LATENCY_BUCKETS = { Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(15), Duration.ofHours(1) };
     private static final Logger LOG = Logger.getLogger(Delivery.class);
 
     @Inject
@@ -103,7 +106,7 @@ public class Delivery {
             store.complete(batch, result);
             Counter.builder("adm.members.uploaded").tag("data_set", batch.dataSet()).register(registry).increment(result.accepted());
             Timer.builder("adm.batch.latency").description("From the oldest member's arrival to ADM's acknowledgement")
-                    .tag("data_set", batch.dataSet()).register(registry)
+                    .tag("data_set", batch.dataSet()).serviceLevelObjectives(LATENCY_BUCKETS).register(registry)
                     .record(Duration.between(batch.firstReceivedAt(), Instant.now()));
         } finally {
             inFlight.decrementAndGet();
