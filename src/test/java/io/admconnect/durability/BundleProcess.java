@@ -6,13 +6,24 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The packaged bundle ({@code target/quarkus-app}) run as a separate process, as ops run it. */
 final class BundleProcess {
@@ -92,5 +103,66 @@ final class BundleProcess {
 
     int starts() {
         return starts;
+    }
+
+    // ---- the webhook and the sandbox, as the durability tests use them -----------------------------
+
+    /**
+     * Posts 20 signed canonical records with the given id prefix ({@code <prefix>-0} ...); returns their ids
+     * when the bundle acknowledged them (202), else an empty list. Throws when the bundle is down.
+     */
+    List<String> postWebhook(String secret, String idPrefix) throws Exception {
+        List<String> ids = new ArrayList<>();
+        StringBuilder body = new StringBuilder("[");
+        for (int i = 0; i < 20; i++) {
+            String id = idPrefix + "-" + i;
+            ids.add(id);
+            body.append(i == 0 ? "" : ",").append("{\"externalUserId\":\"").append(id).append("\",\"email\":\"").append(id)
+                    .append("@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}");
+        }
+        body.append(']');
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.toString().getBytes(StandardCharsets.UTF_8)));
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/crm"))
+                .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json").header("X-Signature-256", signature)
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() == 202 ? ids : List.of();
+    }
+
+    /** This process being the sandbox: every member of the data set it accepted, by external id, with how often. */
+    Map<String, Integer> sandboxMembers(String dataSet) throws Exception {
+        HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
+                URI.create(baseUrl() + "/sandbox/_control/data-sets/" + dataSet + "/members?withMember=false")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        Map<String, Integer> members = new HashMap<>();
+        if (response.statusCode() == 200) {
+            for (JsonNode member : new ObjectMapper().readTree(response.body()).path("members")) {
+                members.put(member.path("externalUserId").asText(), member.path("timesAccepted").asInt());
+            }
+        }
+        return members;
+    }
+
+    /** The sandbox's members once it holds every expected one, or what it holds when the time is up. */
+    Map<String, Integer> awaitSandboxMembers(String dataSet, Set<String> expected, Duration timeout) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        Map<String, Integer> delivered = Map.of();
+        while (Instant.now().isBefore(deadline)) {
+            delivered = sandboxMembers(dataSet);
+            if (delivered.keySet().containsAll(expected)) {
+                return delivered;
+            }
+            Thread.sleep(500);
+        }
+        return delivered;
+    }
+
+    static void deleteRecursively(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            try (var paths = Files.walk(directory)) {
+                paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+            }
+        }
     }
 }

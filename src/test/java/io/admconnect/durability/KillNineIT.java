@@ -3,19 +3,14 @@ package io.admconnect.durability;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -23,11 +18,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -43,7 +33,6 @@ class KillNineIT {
     private static final String DATA_SET = "crm_kill_test";
     private static final int KILLS = 4;
 
-    private final ObjectMapper mapper = new ObjectMapper();
     private final Path work = Path.of("target", "kill-it");
     private BundleProcess sandbox;
     private BundleProcess bundle;
@@ -76,7 +65,7 @@ class KillNineIT {
 
     private void run(String store, Map<String, String> storeEnvironment) throws Exception {
         Path runDirectory = work.resolve(store);
-        deleteRecursively(runDirectory);
+        BundleProcess.deleteRecursively(runDirectory);
         int sandboxPort = BundleProcess.freePort();
         sandbox = new BundleProcess("sandbox-" + store, sandboxPort, Map.of("ADM_SANDBOX", "true",
                 "ADM_DATA_DIR", runDirectory.resolve("sandbox-data").toAbsolutePath().toString()), runDirectory);
@@ -110,7 +99,7 @@ class KillNineIT {
         feeding.set(false);
         feeder.join();
 
-        Map<String, Integer> delivered = awaitDelivered(acknowledged, Duration.ofSeconds(90));
+        Map<String, Integer> delivered = sandbox.awaitSandboxMembers(DATA_SET, acknowledged, Duration.ofSeconds(90));
         long lost = acknowledged.stream().filter(id -> !delivered.containsKey(id)).count();
         int duplicates = delivered.values().stream().mapToInt(times -> times - 1).sum();
         String report = String.format("store=%s kills=%d acknowledged=%d delivered=%d lost=%d duplicates=%d refusedWhileDown=%d",
@@ -128,62 +117,19 @@ class KillNineIT {
         int request = 0;
         while (feeding.get()) {
             request++;
-            StringBuilder body = new StringBuilder("[");
-            String[] ids = new String[20];
-            for (int i = 0; i < ids.length; i++) {
-                ids[i] = store + "-" + request + "-" + i;
-                body.append(i == 0 ? "" : ",").append("{\"externalUserId\":\"").append(ids[i]).append("\",\"email\":\"")
-                        .append(ids[i]).append("@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}");
-            }
-            body.append(']');
             try {
-                HttpResponse<String> response = BundleProcess.HTTP.send(HttpRequest.newBuilder(URI.create(bundle.baseUrl() + "/webhooks/crm"))
-                        .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                        .header("X-Signature-256", sign(body.toString()))
-                        .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 202) {
-                    acknowledged.addAll(java.util.List.of(ids));
-                    sleep(10);
-                } else {
+                List<String> ids = bundle.postWebhook(SECRET, store + "-" + request);
+                if (ids.isEmpty()) {
                     refused.incrementAndGet();
+                } else {
+                    acknowledged.addAll(ids);
+                    sleep(10);
                 }
             } catch (Exception bundleDown) {
                 refused.incrementAndGet();
                 sleep(50);
             }
         }
-    }
-
-    private Map<String, Integer> awaitDelivered(Set<String> acknowledged, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        Map<String, Integer> delivered = Map.of();
-        while (Instant.now().isBefore(deadline)) {
-            delivered = sandboxMembers();
-            if (delivered.keySet().containsAll(acknowledged)) {
-                return delivered;
-            }
-            Thread.sleep(500);
-        }
-        return delivered;
-    }
-
-    private Map<String, Integer> sandboxMembers() throws Exception {
-        HttpResponse<String> response = BundleProcess.HTTP.send(HttpRequest.newBuilder(
-                URI.create(sandbox.baseUrl() + "/sandbox/_control/data-sets/" + DATA_SET + "/members?withMember=false")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        Map<String, Integer> members = new HashMap<>();
-        if (response.statusCode() == 200) {
-            for (JsonNode member : mapper.readTree(response.body()).path("members")) {
-                members.put(member.path("externalUserId").asText(), member.path("timesAccepted").asInt());
-            }
-        }
-        return members;
-    }
-
-    private static String sign(String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     private static void sleep(long millis) {
@@ -194,11 +140,4 @@ class KillNineIT {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws Exception {
-        if (Files.exists(directory)) {
-            try (var paths = Files.walk(directory)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-    }
 }

@@ -16,9 +16,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,9 +28,6 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -73,7 +68,7 @@ class LeaderElectionIT {
 
     @Test
     void onlyTheLeaderPollsAndATakeoverLosesNothing() throws Exception {
-        deleteRecursively(work);
+        BundleProcess.deleteRecursively(work);
         Files.createDirectories(drop);
         try (Connection connection = DriverManager.getConnection(JDBC, "postgres", "");
                 Statement statement = connection.createStatement()) {
@@ -134,7 +129,7 @@ class LeaderElectionIT {
         dropper.stopDropping();
 
         // every acknowledged member reached ADM; twice only if it was in flight at the kill or the stop
-        Map<String, Integer> delivered = awaitDelivered(feeder.acknowledged, Duration.ofSeconds(60));
+        Map<String, Integer> delivered = sandbox.awaitSandboxMembers(DATA_SET, feeder.acknowledged, Duration.ofSeconds(60));
         long lost = feeder.acknowledged.stream().filter(id -> !delivered.containsKey(id)).count();
         Set<String> twice = new TreeSet<>();
         delivered.forEach((id, times) -> {
@@ -258,32 +253,6 @@ class LeaderElectionIT {
         return ids;
     }
 
-    private Map<String, Integer> awaitDelivered(Set<String> acknowledged, Duration timeout) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        Map<String, Integer> delivered = Map.of();
-        while (Instant.now().isBefore(deadline)) {
-            delivered = sandboxMembers();
-            if (delivered.keySet().containsAll(acknowledged)) {
-                return delivered;
-            }
-            Thread.sleep(500);
-        }
-        return delivered;
-    }
-
-    private Map<String, Integer> sandboxMembers() throws Exception {
-        HttpResponse<String> response = BundleProcess.HTTP.send(HttpRequest.newBuilder(
-                URI.create(sandbox.baseUrl() + "/sandbox/_control/data-sets/" + DATA_SET + "/members?withMember=false")).build(),
-                HttpResponse.BodyHandlers.ofString());
-        Map<String, Integer> members = new HashMap<>();
-        if (response.statusCode() == 200) {
-            for (JsonNode member : mapper.readTree(response.body()).path("members")) {
-                members.put(member.path("externalUserId").asText(), member.path("timesAccepted").asInt());
-            }
-        }
-        return members;
-    }
-
     // ---- load ------------------------------------------------------------------------------------
 
     /** Posts signed batches of 20 records with unique ids, round robin; an id counts as acknowledged on a 202. */
@@ -319,26 +288,14 @@ class LeaderElectionIT {
                 request++;
                 List<BundleProcess> now = targets.get();
                 BundleProcess target = now.get(request % now.size());
-                StringBuilder body = new StringBuilder("[");
-                List<String> ids = new ArrayList<>();
-                for (int i = 0; i < 20; i++) {
-                    String id = "leader-" + request + "-" + i;
-                    ids.add(id);
-                    body.append(i == 0 ? "" : ",").append("{\"externalUserId\":\"").append(id).append("\",\"email\":\"").append(id)
-                            .append("@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}");
-                }
-                body.append(']');
                 try {
-                    HttpResponse<String> response = BundleProcess.HTTP.send(HttpRequest.newBuilder(URI.create(target.baseUrl() + "/webhooks/crm"))
-                            .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json")
-                            .header("X-Signature-256", sign(body.toString()))
-                            .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
-                    if (response.statusCode() == 202) {
+                    List<String> ids = target.postWebhook(SECRET, "leader-" + request);
+                    if (ids.isEmpty()) {
+                        refused.incrementAndGet();
+                    } else {
                         acknowledged.addAll(ids);
                         perTarget.computeIfAbsent(target, t -> new AtomicInteger()).addAndGet(ids.size());
                         pause(10);
-                    } else {
-                        refused.incrementAndGet();
                     }
                 } catch (Exception down) {
                     refused.incrementAndGet();
@@ -399,12 +356,6 @@ class LeaderElectionIT {
         boolean holds() throws Exception;
     }
 
-    private static String sign(String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
-
     private static void pause(long millis) {
         try {
             Thread.sleep(millis);
@@ -413,11 +364,4 @@ class LeaderElectionIT {
         }
     }
 
-    private static void deleteRecursively(Path directory) throws Exception {
-        if (Files.exists(directory)) {
-            try (var paths = Files.walk(directory)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-    }
 }
