@@ -69,7 +69,15 @@ public class MemberStore {
 
     /** Stores members durably; returns after the commit. */
     public void append(String dataSet, String source, List<AdmMember> members) {
-        if (members.isEmpty()) {
+        append(dataSet, source, members, null);
+    }
+
+    /**
+     * Stores members durably together with {@code alsoCommit} (a source's progress: a watermark, a file
+     * position), in one transaction: the progress is never ahead of the members it stands for.
+     */
+    public void append(String dataSet, String source, List<AdmMember> members, TransactionStep alsoCommit) {
+        if (members.isEmpty() && alsoCommit == null) {
             return;
         }
         Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
@@ -79,6 +87,9 @@ public class MemberStore {
         try (Connection connection = dataSource.transaction()) {
             for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
                 insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
+            }
+            if (alsoCommit != null) {
+                alsoCommit.run(connection);
             }
             connection.commit();
         } catch (SQLException e) {
@@ -399,6 +410,12 @@ public class MemberStore {
 
     private byte[] write(JsonNode node) {
         return serialize(node);
+    }
+
+    /** Work done inside the store's transaction. */
+    @FunctionalInterface
+    public interface TransactionStep {
+        void run(Connection connection) throws SQLException;
     }
 
     private record Group(String dataSet, String action, long members, long bytes, Instant oldest) {
