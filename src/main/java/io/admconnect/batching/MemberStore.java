@@ -22,6 +22,7 @@ import io.admconnect.adm.UploadResult;
 import io.admconnect.deadletter.DeadLetter;
 import io.admconnect.deadletter.DeadLetterStore;
 import io.admconnect.processor.ProcessedRecords;
+import io.admconnect.processor.SourceName;
 import io.admconnect.store.StoreDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -63,7 +64,7 @@ public class MemberStore {
         if (processed == null) {
             throw new IllegalArgumentException("memberStore.store takes the output of normalizeHashConsent");
         }
-        String source = exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId();
+        String source = SourceName.of(exchange);
         append(processed.dataSet(), source, processed.members());
     }
 

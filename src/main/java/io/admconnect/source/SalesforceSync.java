@@ -17,6 +17,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.admconnect.batching.MemberStore;
 import io.admconnect.processor.ProcessedRecords;
+import io.admconnect.processor.SourceName;
 import io.admconnect.processor.SourceRecord;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -68,7 +69,7 @@ public class SalesforceSync {
 
     /** Starts a poll: the SOQL of everything changed since the watermark, oldest first. */
     public void prepare(Exchange exchange) {
-        String source = exchange.getFromRouteId();
+        String source = SourceName.of(exchange);
         Optional<String> since = watermarks.read(source);
         exchange.getMessage().setHeader(QUERY_HEADER, soql(since));
         exchange.setProperty(OPERATION, "queryAll");
@@ -125,7 +126,7 @@ public class SalesforceSync {
     public void store(Exchange exchange) {
         ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
         String watermark = exchange.getProperty(WATERMARK, String.class);
-        String source = exchange.getFromRouteId();
+        String source = SourceName.of(exchange);
         store.append(processed.dataSet(), source, processed.members(),
                 watermark == null ? null : watermarks.advanceTo(source, watermark));
     }
