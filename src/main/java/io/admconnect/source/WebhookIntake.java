@@ -59,8 +59,17 @@ public class WebhookIntake {
     /** Mappings are parsed once per text, not per request. */
     private final Map<String, FieldMapping> mappings = new ConcurrentHashMap<>();
 
-    /** Stops the exchange with 401 unless {@code X-Signature-256} is the HMAC-SHA256 of the raw body. */
+    /**
+     * Stops the exchange with 401 unless {@code X-Signature-256} is the HMAC-SHA256 of the raw body, or
+     * with 400 for form posts (the HTTP layer parses those, so the raw body cannot be checked).
+     */
     public void verify(Exchange exchange) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(java.util.Locale.ROOT);
+        if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+            respond(exchange, 400, mapper.createObjectNode().put("message", "Send the records as JSON (Content-Type: application/json)"));
+            exchange.setRouteStop(true);
+            return;
+        }
         byte[] body = body(exchange);
         String presented = exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class);
         byte[] expected = ("sha256=" + hmac(secretOf(exchange), body)).getBytes(StandardCharsets.US_ASCII);
