@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BiConsumer;
 
 import io.admconnect.adm.AdmConstants;
 import io.admconnect.adm.AdmException;
@@ -119,10 +120,7 @@ public class Delivery {
      * attempts are used up.
      */
     public void retryLater(Exchange exchange) {
-        MemberBatch batch = batch(exchange);
-        try {
-            Exception failure = failure(exchange);
-            countError(failure);
+        afterFailure(exchange, (batch, failure) -> {
             boolean throttled = failure instanceof AdmThrottledException;
             int attempts = batch.attempts() + (throttled ? 0 : 1);
             if (attempts >= settings.maxAttempts()) {
@@ -138,35 +136,35 @@ public class Delivery {
             LOG.debugf("Batch %d: attempt %d failed (%s); next attempt in %d ms", batch.id(), attempts, failure.getMessage(),
                     delay.toMillis());
             store.retryLater(batch, Instant.now().plus(delay), failure.getMessage(), !throttled);
-        } finally {
-            inFlight.decrementAndGet();
-        }
+        });
     }
 
     /** Credentials or permissions are wrong: keep the batch, pause delivery, alert. Retrying would only burn batches. */
     public void pause(Exchange exchange) {
-        MemberBatch batch = batch(exchange);
-        try {
-            Exception failure = failure(exchange);
-            countError(failure);
+        afterFailure(exchange, (batch, failure) -> {
             pausedUntil = Instant.now().plus(settings.authPause());
             LOG.errorf("ADM delivery paused for %d s: %s", settings.authPause().toSeconds(), failure.getMessage());
             store.retryLater(batch, pausedUntil, failure.getMessage(), false);
-        } finally {
-            inFlight.decrementAndGet();
-        }
+        });
     }
 
     /** ADM refused the request itself (4xx): sending it again would fail the same way. */
     public void deadLetterBatch(Exchange exchange) {
-        MemberBatch batch = batch(exchange);
-        try {
-            Exception failure = failure(exchange);
-            countError(failure);
+        afterFailure(exchange, (batch, failure) -> {
             String reason = failure instanceof AdmException adm && adm.getStatus() > 0 ? "adm_rejected_" + adm.getStatus() : "invalid_batch";
             LOG.warnf("Batch %d (%d members of %s) refused by ADM; dead-lettering it: %s", batch.id(), batch.memberCount(),
                     batch.dataSet(), failure.getMessage());
             store.deadLetter(batch, reason, failure.getMessage(), requestId(failure));
+        });
+    }
+
+    /** Counts the failed upload, lets {@code outcome} decide the batch's fate, and frees the delivery slot. */
+    private void afterFailure(Exchange exchange, BiConsumer<MemberBatch, Exception> outcome) {
+        try {
+            Exception failure = failure(exchange);
+            String status = failure instanceof AdmException adm ? String.valueOf(adm.getStatus()) : "none";
+            registry.counter("adm.upload.errors", "status", status).increment();
+            outcome.accept(batch(exchange), failure);
         } finally {
             inFlight.decrementAndGet();
         }
@@ -177,11 +175,6 @@ public class Delivery {
         long capped = Math.min(settings.maxBackoff().toMillis(), initial << Math.min(attempts - 1, 20));
         double jitter = 0.8 + ThreadLocalRandom.current().nextDouble() * 0.4;
         return Duration.ofMillis((long) (capped * jitter));
-    }
-
-    private void countError(Exception failure) {
-        String status = failure instanceof AdmException adm ? String.valueOf(adm.getStatus()) : "none";
-        registry.counter("adm.upload.errors", "status", status).increment();
     }
 
     private static MemberBatch batch(Exchange exchange) {

@@ -24,6 +24,7 @@ import io.admconnect.adm.UploadResult;
 import io.admconnect.deadletter.DeadLetter;
 import io.admconnect.deadletter.DeadLetterStore;
 import io.admconnect.processor.ProcessedRecords;
+import io.admconnect.processor.SourceName;
 import io.admconnect.store.StoreDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -67,13 +68,21 @@ public class MemberStore {
         if (processed == null) {
             throw new IllegalArgumentException("memberStore.store takes the output of normalizeHashConsent");
         }
-        String source = exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId();
+        String source = SourceName.of(exchange);
         append(processed.dataSet(), source, processed.members());
     }
 
     /** Stores members durably; returns after the commit. */
     public void append(String dataSet, String source, List<AdmMember> members) {
-        if (members.isEmpty()) {
+        append(dataSet, source, members, null);
+    }
+
+    /**
+     * Stores members durably together with {@code alsoCommit} (a source's progress: a watermark, a file
+     * position), in one transaction: the progress is never ahead of the members it stands for.
+     */
+    public void append(String dataSet, String source, List<AdmMember> members, TransactionStep alsoCommit) {
+        if (members.isEmpty() && alsoCommit == null) {
             return;
         }
         Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
@@ -83,6 +92,9 @@ public class MemberStore {
         try (Connection connection = dataSource.transaction()) {
             for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
                 insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
+            }
+            if (alsoCommit != null) {
+                alsoCommit.run(connection);
             }
             connection.commit();
         } catch (SQLException e) {
@@ -436,6 +448,12 @@ public class MemberStore {
             }
         }
         return host.length() <= 100 ? host : host.substring(0, 100);
+    }
+
+    /** Work done inside the store's transaction. */
+    @FunctionalInterface
+    public interface TransactionStep {
+        void run(Connection connection) throws SQLException;
     }
 
     private record Group(String dataSet, String action, long members, long bytes, Instant oldest) {

@@ -47,7 +47,7 @@ public class NormalizeHashConsent implements Processor {
             throw new IllegalArgumentException("normalizeHashConsent needs the target data set in the "
                     + AdmConstants.DATA_SET + " header");
         }
-        String source = exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId();
+        String source = SourceName.of(exchange);
         ProcessedRecords processed = process(records(exchange.getMessage().getBody()), dataSet, source);
         exchange.getMessage().setBody(processed);
     }

@@ -86,22 +86,52 @@ public final class FieldMapping {
         String[] lines = text.split("\\r\\n|\\r|\\n", -1);
         for (int i = 0; i < lines.length; i++) {
             int lineNumber = i + 1;
-            LineParser parser = new LineParser(lines[i], lineNumber);
-            LineParser.Entry entry = parser.parse();
-            if (entry == null) {
-                continue;
+            for (String piece : entriesOf(lines[i])) {
+                LineParser parser = new LineParser(piece, lineNumber);
+                LineParser.Entry entry = parser.parse();
+                if (entry == null) {
+                    continue;
+                }
+                Integer previous = definedOn.putIfAbsent(entry.field(), lineNumber);
+                if (previous != null) {
+                    throw parser.error("'" + entry.field() + "' is already mapped on line " + previous
+                            + " (combine the alternatives with '|')");
+                }
+                fields.put(entry.field(), entry.expression());
             }
-            Integer previous = definedOn.putIfAbsent(entry.field(), lineNumber);
-            if (previous != null) {
-                throw parser.error("'" + entry.field() + "' is already mapped on line " + previous
-                        + " (combine the alternatives with '|')");
-            }
-            fields.put(entry.field(), entry.expression());
         }
         if (fields.isEmpty()) {
             throw new IllegalArgumentException("field mapping has no entries: write one 'canonicalField: nativeField' per line");
         }
         return new FieldMapping(Collections.unmodifiableMap(fields));
+    }
+
+    /**
+     * The entries of one line: {@code ;} also separates entries (outside quotes), because newlines do not
+     * survive a Kamelet parameter (it travels in an endpoint URI); {@code #} starts a comment.
+     */
+    private static List<String> entriesOf(String line) {
+        List<String> entries = new ArrayList<>();
+        char open = 0;
+        int start = 0;
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (open != 0) {
+                if (c == open) {
+                    open = 0;
+                }
+            } else if (c == '\'' || c == '"' || c == '`') {
+                open = c;
+            } else if (c == '#') {
+                entries.add(line.substring(start)); // the parser drops the comment itself
+                return entries;
+            } else if (c == ';') {
+                entries.add(line.substring(start, i));
+                start = i + 1;
+            }
+        }
+        entries.add(line.substring(start));
+        return entries;
     }
 
     /**

@@ -41,7 +41,13 @@ public class RouteFiles {
             if (location.isBlank()) {
                 continue;
             }
-            Collection<Resource> resources = PluginHelper.getPackageScanResourceResolver(camel).findResources(location.trim());
+            Collection<Resource> resources;
+            try {
+                resources = PluginHelper.getPackageScanResourceResolver(camel).findResources(location.trim());
+            } catch (java.io.IOException e) {
+                LOG.warnf("No route files at %s (%s): only the built-in routes run", location.trim(), e.getMessage());
+                continue;
+            }
             for (Resource resource : resources.stream().sorted((a, b) -> a.getLocation().compareTo(b.getLocation())).toList()) {
                 load(resource);
             }

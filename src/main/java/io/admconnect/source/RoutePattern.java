@@ -1,5 +1,6 @@
 package io.admconnect.source;
 
+import io.admconnect.app.DerivedSetting;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -22,11 +23,11 @@ public class RoutePattern implements ConfigSourceInterceptor {
             ConfigValue configured = context.proceed(CAMEL_PATTERN);
             String pattern = configured == null || configured.getValue() == null || configured.getValue().isBlank()
                     ? DEFAULT : configured.getValue();
-            return ConfigValue.builder().withName(name).withConfigSourceName("RoutePattern").withValue(pattern).withRawValue(pattern).build();
+            return DerivedSetting.of("RoutePattern", name, pattern);
         }
         if (CAMEL_PATTERN.equals(name) || CAMEL_PATTERN_CAMEL_CASE.equals(name)) {
             // Camel loads no files itself; classpath:camel/* is its default, which this bundle does not use.
-            return ConfigValue.builder().withName(name).withConfigSourceName("RoutePattern").withValue("classpath:camel-none/*").withRawValue("classpath:camel-none/*").build();
+            return DerivedSetting.of("RoutePattern", name, "classpath:camel-none/*");
         }
         return context.proceed(name);
     }

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 
+import io.admconnect.app.DerivedSetting;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -41,7 +42,7 @@ public class SourceSwitches implements ConfigSourceInterceptor {
             ConfigValue setting = context.proceed(key);
             return setting == null ? null : setting.getValue();
         }).isEmpty();
-        return ConfigValue.builder().withName(name).withConfigSourceName("SourceSwitches").withValue(String.valueOf(enabled)).withRawValue(String.valueOf(enabled)).build();
+        return DerivedSetting.of("SourceSwitches", name, String.valueOf(enabled));
     }
 
     /** The settings (as environment variables) a source still lacks. */

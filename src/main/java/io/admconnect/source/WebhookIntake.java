@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -39,6 +40,9 @@ import org.jboss.logging.Logger;
 public class WebhookIntake {
 
     public static final String SIGNATURE_HEADER = "X-Signature-256";
+    /** Exchange properties a webhook source Kamelet sets: its own HMAC secret and field mapping. */
+    public static final String SECRET_PROPERTY = "AdmWebhookSecret";
+    public static final String MAPPING_PROPERTY = "AdmFieldMapping";
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
     private static final String TRACKING_ID = "AdmTrackingId";
 
@@ -52,11 +56,23 @@ public class WebhookIntake {
     @ConfigProperty(name = "webhook.secret")
     Optional<String> secret;
 
-    /** Stops the exchange with 401 unless {@code X-Signature-256} is the HMAC-SHA256 of the raw body. */
+    /** Mappings are parsed once per text, not per request. */
+    private final Map<String, FieldMapping> mappings = new ConcurrentHashMap<>();
+
+    /**
+     * Stops the exchange with 401 unless {@code X-Signature-256} is the HMAC-SHA256 of the raw body, or
+     * with 400 for form posts (the HTTP layer parses those, so the raw body cannot be checked).
+     */
     public void verify(Exchange exchange) {
+        String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(java.util.Locale.ROOT);
+        if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
+            respond(exchange, 400, mapper.createObjectNode().put("message", "Send the records as JSON (Content-Type: application/json)"));
+            exchange.setRouteStop(true);
+            return;
+        }
         byte[] body = body(exchange);
         String presented = exchange.getMessage().getHeader(SIGNATURE_HEADER, String.class);
-        byte[] expected = ("sha256=" + hmac(body)).getBytes(StandardCharsets.US_ASCII);
+        byte[] expected = ("sha256=" + hmac(secretOf(exchange), body)).getBytes(StandardCharsets.US_ASCII);
         byte[] given = presented == null ? new byte[0] : presented.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         // Constant time, so the comparison leaks nothing about the expected signature.
         if (!MessageDigest.isEqual(expected, given)) {
@@ -83,14 +99,15 @@ public class WebhookIntake {
             exchange.setRouteStop(true);
             return;
         }
+        FieldMapping mapping = mappingOf(exchange);
         JsonNode items = json.isArray() ? json : (json.has("records") && json.get("records").isArray() ? json.get("records") : null);
         List<SourceRecord> records = new ArrayList<>();
         if (items == null) {
-            records.add(SourceRecord.of(0, asMap(json)));
+            records.add(SourceRecord.of(0, mapping.apply(asMap(json))));
         } else {
             for (int index = 0; index < items.size(); index++) {
                 JsonNode item = items.get(index);
-                records.add(item.isObject() ? SourceRecord.of(index, asMap(item)) : SourceRecord.malformed(index));
+                records.add(item.isObject() ? SourceRecord.of(index, mapping.apply(asMap(item))) : SourceRecord.malformed(index));
             }
         }
         exchange.getMessage().removeHeaders("*");
@@ -117,13 +134,25 @@ public class WebhookIntake {
         exchange.getMessage().setHeader("Retry-After", "5");
     }
 
-    private String hmac(byte[] body) {
-        if (secret.filter(s -> !s.isBlank()).isEmpty()) {
-            throw new IllegalStateException("WEBHOOK_SECRET is not set");
+    private String secretOf(Exchange exchange) {
+        String own = exchange.getProperty(SECRET_PROPERTY, String.class);
+        String key = own != null && !own.isBlank() ? own : secret.orElse("");
+        if (key.isBlank()) {
+            throw new IllegalStateException("No webhook secret: set WEBHOOK_SECRET, or the secret of the webhook Kamelet");
         }
+        return key;
+    }
+
+    /** The source's field mapping (a Kamelet parameter), or canonical records as they are. */
+    private FieldMapping mappingOf(Exchange exchange) {
+        String text = exchange.getProperty(MAPPING_PROPERTY, String.class);
+        return text == null || text.isBlank() ? FieldMapping.identity() : mappings.computeIfAbsent(text, FieldMapping::parse);
+    }
+
+    private static String hmac(String key, byte[] body) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret.get().getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+            mac.init(new SecretKeySpec(key.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);

@@ -2,6 +2,7 @@ package io.admconnect.store;
 
 import java.nio.file.Path;
 
+import io.admconnect.app.DerivedSetting;
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -37,6 +38,6 @@ public class StoreSelection implements ConfigSourceInterceptor {
     }
 
     private static ConfigValue derived(String name, String value) {
-        return ConfigValue.builder().withName(name).withConfigSourceName("StoreSelection").withValue(value).withRawValue(value).build();
+        return DerivedSetting.of("StoreSelection", name, value);
     }
 }

@@ -29,6 +29,14 @@ class FieldMappingTest {
     // ------------------------------------------------------------------------------------------ syntax
 
     @Test
+    void semicolonsSeparateEntriesAsNewlinesDo() {
+        FieldMapping mapping = FieldMapping.parse("externalUserId: vid; email: properties.email.value; countryCode: 'U;S'");
+
+        assertEquals(map("externalUserId", 42, "email", "a@example.com", "countryCode", "U;S"),
+                mapping.apply(map("vid", 42, "properties", map("email", map("value", "a@example.com")))));
+    }
+
+    @Test
     void commentsAndBlankLinesAreIgnoredAndEveryLineMapsOneField() {
         FieldMapping mapping = FieldMapping.parse("""
 

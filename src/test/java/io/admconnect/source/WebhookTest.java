@@ -110,6 +110,9 @@ class WebhookTest {
         post("42").statusCode(400);
         post("\"text\"").statusCode(400);
         post("[".repeat(100) + "]".repeat(100)).statusCode(400);
+        String body = "{\"externalUserId\":\"wh-form\"}";
+        given().contentType("application/x-www-form-urlencoded").header("X-Signature-256", sign(body, SECRET)).body(body)
+                .post("/webhooks/crm").then().statusCode(400).body("message", containsString("application/json"));
     }
 
     @Test
