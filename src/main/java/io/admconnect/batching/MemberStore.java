@@ -56,7 +56,9 @@ public class MemberStore {
 
     /**
      * Camel entry point of source routes ({@code bean: {ref: memberStore, method: store}}): stores the
-     * members of the body's {@link ProcessedRecords} under the route id as source. The body is kept.
+     * members of the body's {@link ProcessedRecords} under the route id as source, together with the
+     * source's checkpoint when the exchange property {@value SourceCheckpoint#PROPERTY} holds one. The body
+     * is kept.
      */
     public void store(Exchange exchange) {
         ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
@@ -64,12 +66,21 @@ public class MemberStore {
             throw new IllegalArgumentException("memberStore.store takes the output of normalizeHashConsent");
         }
         String source = exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId();
-        append(processed.dataSet(), source, processed.members());
+        append(processed.dataSet(), source, processed.members(),
+                exchange.getProperty(SourceCheckpoint.PROPERTY, SourceCheckpoint.class));
     }
 
     /** Stores members durably; returns after the commit. */
     public void append(String dataSet, String source, List<AdmMember> members) {
-        if (members.isEmpty()) {
+        append(dataSet, source, members, null);
+    }
+
+    /**
+     * Stores members and the source's checkpoint (may be null) in one transaction; returns after the
+     * commit. The checkpoint is written even when no member is (a chunk of rejected records moves it too).
+     */
+    public void append(String dataSet, String source, List<AdmMember> members, SourceCheckpoint checkpoint) {
+        if (members.isEmpty() && checkpoint == null) {
             return;
         }
         Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
@@ -77,10 +88,19 @@ public class MemberStore {
             byAction.computeIfAbsent(member.action(), a -> new ArrayList<>()).add(serialize(member));
         }
         try (Connection connection = dataSource.transaction()) {
-            for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
-                insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
+            try {
+                for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
+                    insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
+                }
+                if (checkpoint != null) {
+                    checkpoint.write(connection);
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                // Explicitly: a pooled connection handed back mid-transaction must never commit half of it.
+                connection.rollback();
+                throw e;
             }
-            connection.commit();
         } catch (SQLException e) {
             throw new StoreException("Could not store " + members.size() + " members", e);
         }
