@@ -40,6 +40,9 @@ import org.apache.camel.Exchange;
 @Named("memberStore")
 public class MemberStore {
 
+    /** Exchange property of source routes: a {@link TransactionStep} that {@link #store(Exchange)} commits with the members. */
+    public static final String ALSO_COMMIT = "AdmAlsoCommit";
+
     /** Rows stay well below a megabyte; appending never touches an existing row. */
     static final int MAX_CHUNK_MEMBERS = 500;
 
@@ -57,8 +60,8 @@ public class MemberStore {
     /**
      * Camel entry point of source routes ({@code bean: {ref: memberStore, method: store}}): stores the
      * members of the body's {@link ProcessedRecords} under the route id as source, together with the
-     * source's checkpoint when the exchange property {@value SourceCheckpoint#PROPERTY} holds one. The body
-     * is kept.
+     * {@link TransactionStep} in the exchange property {@value #ALSO_COMMIT} when there is one (a source's
+     * progress, such as how far into a file it has read). The body is kept.
      */
     public void store(Exchange exchange) {
         ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
@@ -66,8 +69,7 @@ public class MemberStore {
             throw new IllegalArgumentException("memberStore.store takes the output of normalizeHashConsent");
         }
         String source = exchange.getFromRouteId() == null ? "unknown" : exchange.getFromRouteId();
-        append(processed.dataSet(), source, processed.members(),
-                exchange.getProperty(SourceCheckpoint.PROPERTY, SourceCheckpoint.class));
+        append(processed.dataSet(), source, processed.members(), exchange.getProperty(ALSO_COMMIT, TransactionStep.class));
     }
 
     /** Stores members durably; returns after the commit. */
@@ -76,11 +78,11 @@ public class MemberStore {
     }
 
     /**
-     * Stores members and the source's checkpoint (may be null) in one transaction; returns after the
-     * commit. The checkpoint is written even when no member is (a chunk of rejected records moves it too).
+     * Stores members durably together with {@code alsoCommit} (a source's progress: a watermark, a file
+     * position), in one transaction: the progress is never ahead of the members it stands for.
      */
-    public void append(String dataSet, String source, List<AdmMember> members, SourceCheckpoint checkpoint) {
-        if (members.isEmpty() && checkpoint == null) {
+    public void append(String dataSet, String source, List<AdmMember> members, TransactionStep alsoCommit) {
+        if (members.isEmpty() && alsoCommit == null) {
             return;
         }
         Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
@@ -92,8 +94,8 @@ public class MemberStore {
                 for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
                     insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
                 }
-                if (checkpoint != null) {
-                    checkpoint.write(connection);
+                if (alsoCommit != null) {
+                    alsoCommit.run(connection);
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -419,6 +421,12 @@ public class MemberStore {
 
     private byte[] write(JsonNode node) {
         return serialize(node);
+    }
+
+    /** Work done inside the store's transaction. */
+    @FunctionalInterface
+    public interface TransactionStep {
+        void run(Connection connection) throws SQLException;
     }
 
     private record Group(String dataSet, String action, long members, long bytes, Instant oldest) {

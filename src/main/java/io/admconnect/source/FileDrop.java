@@ -6,7 +6,7 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
-import io.admconnect.batching.SourceCheckpoint;
+import io.admconnect.batching.MemberStore;
 import io.admconnect.processor.ProcessedRecords;
 import io.admconnect.processor.SourceRecord;
 import io.micrometer.core.instrument.Counter;
@@ -16,6 +16,7 @@ import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
 import org.apache.camel.InvalidPayloadException;
+import org.apache.camel.StreamCache;
 import org.jboss.logging.Logger;
 
 /**
@@ -62,6 +63,9 @@ public class FileDrop {
             LOG.infof("File %s (this name, size and time) was stored completely before; it is not read again", key.name());
             return Collections.emptyIterator();
         }
+        if (exchange.getMessage().getBody() instanceof StreamCache) {
+            throw new IllegalStateException("the route caches each file whole before reading it: set streamCache: \"false\" on it");
+        }
         RecordFileOptions options = RecordFileOptions.defaults().withDelimiter(delimiter(exchange.getProperty(CSV_DELIMITER, String.class)));
         String mapping = exchange.getProperty(FIELD_MAPPING, String.class);
         RecordFileReader reader = RecordFileReader.open(exchange.getMessage().getMandatoryBody(InputStream.class), key.name(),
@@ -84,20 +88,23 @@ public class FileDrop {
         counter("adm.file.records.read", "Records read from dropped files", progress.key().source()).increment(chunk.size());
         ProcessedFiles.Stored from = progress.stored();
         ProcessedFiles.Stored to = new ProcessedFiles.Stored(last.position(), from.records() + chunk.size(), false, true);
-        exchange.setProperty(SourceCheckpoint.PROPERTY, new ProcessedFiles.Checkpoint(progress.key(), from, to));
+        exchange.setProperty(MemberStore.ALSO_COMMIT, new ProcessedFiles.Checkpoint(progress.key(), from, to));
     }
 
     /** After a chunk and its checkpoint are stored: progress, rejections by line, metrics. */
     public void stored(Exchange exchange) {
         FileProgress progress = progress(exchange);
         ProcessedRecords chunk = exchange.getMessage().getBody(ProcessedRecords.class);
-        ProcessedFiles.Stored reached = exchange.getProperty(SourceCheckpoint.PROPERTY, ProcessedFiles.Checkpoint.class).to();
-        int toLog = progress.committed(reached, chunk);
+        ProcessedFiles.Stored reached = exchange.getProperty(MemberStore.ALSO_COMMIT, ProcessedFiles.Checkpoint.class).to();
+        long rejectedBefore = progress.committed(reached, chunk);
         String name = progress.key().name();
-        chunk.rejections().stream().limit(toLog).forEach(rejection -> LOG.infof("File %s line %d: rejected (%s)", name,
-                rejection.position(), rejection.reason().code()));
-        if (toLog > 0 && toLog < chunk.rejections().size()) {
-            LOG.infof("File %s: further rejections are counted, not logged one by one", name);
+        for (int i = 0; i < chunk.rejections().size() && rejectedBefore + i <= FileProgress.LOGGED_REJECTIONS; i++) {
+            ProcessedRecords.Rejection rejection = chunk.rejections().get(i);
+            if (rejectedBefore + i < FileProgress.LOGGED_REJECTIONS) {
+                LOG.infof("File %s line %d: rejected (%s)", name, rejection.position(), rejection.reason().code());
+            } else {
+                LOG.infof("File %s: further rejections are counted, not logged one by one", name);
+            }
         }
         counter("adm.file.members.stored", "Members stored from dropped files", progress.key().source())
                 .increment(chunk.members().size());

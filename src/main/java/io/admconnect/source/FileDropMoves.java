@@ -23,6 +23,10 @@ import org.jboss.logging.Logger;
  * Any other failure (the store is down, the connection dropped) moves the file nowhere: nothing was
  * acknowledged, and the next poll reads it again, resuming behind the records already stored.
  *
+ * <p>With a strategy of its own the endpoint ignores Camel's {@code readLock} options: a file drop relies on
+ * writers renaming a finished file into place (names starting with {@code .} or ending in {@code .part} /
+ * {@code .tmp} are not picked up).
+ *
  * <p>Logs one line per file outcome and counts {@code adm_files_total{source,outcome}} with outcome
  * {@code done}, {@code error} or {@code retry}.
  */

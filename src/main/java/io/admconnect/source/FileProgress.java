@@ -9,6 +9,8 @@ import io.admconnect.processor.ProcessedRecords;
 /**
  * One file on its way through a file drop route: what the store has of it, and what this run read,
  * rejected and stored, for the progress log and the summary. Counts and line numbers only, never content.
+ * One instance per file, shared by the file's exchange and the splitter's copies of it (Camel copies
+ * exchange properties by reference); the chunks of a file run one after the other.
  */
 final class FileProgress {
 
@@ -49,14 +51,14 @@ final class FileProgress {
         read += records;
     }
 
-    /** A chunk and its checkpoint are committed. Returns the rejections still to be logged one by one. */
-    int committed(ProcessedFiles.Stored checkpoint, ProcessedRecords chunk) {
-        int alreadyLogged = (int) Math.min(rejected, LOGGED_REJECTIONS);
+    /** A chunk and its checkpoint are committed. Returns how many rejections the file had before this chunk. */
+    long committed(ProcessedFiles.Stored checkpoint, ProcessedRecords chunk) {
+        long rejectedBefore = rejected;
         stored = checkpoint;
         members += chunk.members().size();
         rejected += chunk.rejections().size();
         chunk.rejections().forEach(r -> rejectedByReason.merge(r.reason().code(), 1L, Long::sum));
-        return Math.max(0, Math.min(chunk.rejections().size(), LOGGED_REJECTIONS - alreadyLogged));
+        return rejectedBefore;
     }
 
     void completed(ProcessedFiles.Stored completed) {

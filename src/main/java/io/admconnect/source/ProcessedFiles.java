@@ -7,7 +7,7 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 
-import io.admconnect.batching.SourceCheckpoint;
+import io.admconnect.batching.MemberStore;
 import io.admconnect.batching.StoreException;
 import io.admconnect.store.StoreDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,14 +15,17 @@ import jakarta.inject.Inject;
 
 /**
  * How far each dropped file has been stored (table {@code processed_file}). A checkpoint is written with
- * the members of the chunk that reaches it, in one transaction ({@link io.admconnect.batching.MemberStore}),
- * and only if the file is still where this reader found it: two readers of one file (two replicas, a poll
- * racing a restart) cannot both store the same records; the second one fails and tries again later.
+ * the members of the chunk that reaches it, in one transaction ({@link MemberStore}), and only if the row
+ * still holds what this reader started from: two readers of one file (two replicas, a poll racing a
+ * restart) cannot both store the same records; the second one fails and tries again later.
  */
 @ApplicationScoped
 public class ProcessedFiles {
 
-    /** What has been stored of a file: the line of the last record stored, records read up to there, whether all. */
+    /**
+     * What has been stored of a file: the line of the last record stored, records read up to there (stored
+     * or rejected), whether that is all of them, and whether the table has a row for the file at all.
+     */
     public record Stored(long lastLine, long records, boolean completed, boolean known) {
 
         static final Stored NOTHING = new Stored(0, 0, false, false);
@@ -53,9 +56,9 @@ public class ProcessedFiles {
      * The checkpoint stored with a chunk's members: the file moves from {@code from} to {@code to}, provided
      * the store still has it at {@code from}.
      */
-    public record Checkpoint(FileKey key, Stored from, Stored to) implements SourceCheckpoint {
+    public record Checkpoint(FileKey key, Stored from, Stored to) implements MemberStore.TransactionStep {
         @Override
-        public void write(Connection connection) throws SQLException {
+        public void run(Connection connection) throws SQLException {
             advance(connection, key, from, to);
         }
     }

@@ -182,6 +182,16 @@ class SftpSourceTest {
     }
 
     @Test
+    void filesWithoutRecordsAreDoneAtOnce() throws Exception {
+        drop("empty.jsonl", new byte[0]);
+        drop("header-only.csv", "externalUserId,email,consent.userData\r\n".getBytes(StandardCharsets.UTF_8));
+
+        awaitMoved("empty.jsonl", ".done");
+        awaitMoved("header-only.csv", ".done");
+        assertTrue(logLines.stream().anyMatch(line -> line.startsWith("File header-only.csv: 0 records read, 0 rejected, 0 members stored")));
+    }
+
+    @Test
     void malformedRowsAreRejectedOnTheirOwnWithTheirLineAndTheCountsAddUp() throws Exception {
         plaintexts.addAll(List.of("row.two@example.com", "row.four@example.com", "row.five@example.com", "row.six@example.com"));
         double receivedBefore = counter("adm.records.received", "source", "sftp");
