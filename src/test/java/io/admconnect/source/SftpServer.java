@@ -74,6 +74,11 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** The login directory (for tests that run the server themselves). */
+    Path root() {
+        return root;
+    }
+
     @Override
     public void inject(TestInjector testInjector) {
         testInjector.injectIntoFields(root, new TestInjector.AnnotatedAndMatchesType(Root.class, Path.class));
