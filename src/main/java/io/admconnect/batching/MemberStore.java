@@ -43,6 +43,9 @@ import org.apache.camel.Exchange;
 @Named("memberStore")
 public class MemberStore {
 
+    /** Exchange property of source routes: a {@link TransactionStep} that {@link #store(Exchange)} commits with the members. */
+    public static final String ALSO_COMMIT = "AdmAlsoCommit";
+
     /** Rows stay well below a megabyte; appending never touches an existing row. */
     static final int MAX_CHUNK_MEMBERS = 500;
 
@@ -61,15 +64,17 @@ public class MemberStore {
 
     /**
      * Camel entry point of source routes ({@code bean: {ref: memberStore, method: store}}): stores the
-     * members of the body's {@link ProcessedRecords} under the route id as source. The body is kept.
+     * members of the body's {@link ProcessedRecords} under the route id as source, together with the
+     * {@link TransactionStep} in the exchange property {@value #ALSO_COMMIT} when there is one (a source's
+     * progress, such as how far into a file it has read). The body is kept.
      */
     public void store(Exchange exchange) {
         ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
         if (processed == null) {
             throw new IllegalArgumentException("memberStore.store takes the output of normalizeHashConsent");
         }
-        String source = SourceName.of(exchange);
-        append(processed.dataSet(), source, processed.members());
+        append(processed.dataSet(), SourceName.of(exchange), processed.members(),
+                exchange.getProperty(ALSO_COMMIT, TransactionStep.class));
     }
 
     /** Stores members durably; returns after the commit. */
@@ -90,13 +95,19 @@ public class MemberStore {
             byAction.computeIfAbsent(member.action(), a -> new ArrayList<>()).add(serialize(member));
         }
         try (Connection connection = dataSource.transaction()) {
-            for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
-                insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
+            try {
+                for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
+                    insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
+                }
+                if (alsoCommit != null) {
+                    alsoCommit.run(connection);
+                }
+                connection.commit();
+            } catch (SQLException | RuntimeException e) {
+                // Explicitly: a pooled connection handed back mid-transaction must never commit half of it.
+                connection.rollback();
+                throw e;
             }
-            if (alsoCommit != null) {
-                alsoCommit.run(connection);
-            }
-            connection.commit();
         } catch (SQLException e) {
             throw new StoreException("Could not store " + members.size() + " members", e);
         }

@@ -1,0 +1,104 @@
+package io.admconnect.source;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.List;
+import java.util.Map;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import org.apache.sshd.common.config.keys.PublicKeyEntry;
+import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
+import org.apache.sshd.server.SshServer;
+import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.sftp.server.SftpSubsystemFactory;
+
+/**
+ * A real SFTP server for the tests (Apache MINA SSHD on 127.0.0.1, a free port): password login into a
+ * temporary directory. Hands the shipped route its {@code sftp.*} settings, with a known_hosts file holding
+ * the server's key, so the route connects with strict host key checking as in production. Tests get the
+ * login directory injected into a {@code @SftpServer.Root Path} field.
+ */
+public class SftpServer implements QuarkusTestResourceLifecycleManager {
+
+    public static final String USER = "crm-drop";
+    public static final String PASSWORD = "drop-secret";
+    public static final String DIRECTORY = "inbox";
+    public static final String DATA_SET = "crm_sftp_drop";
+
+    /** Marks the test's field that receives the server's login directory. */
+    @Retention(RetentionPolicy.RUNTIME)
+    @Target(ElementType.FIELD)
+    public @interface Root {
+    }
+
+    private SshServer server;
+    private Path root;
+    private Path keys;
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            root = Files.createTempDirectory("sftp-root");
+            keys = Files.createTempDirectory("sftp-keys");
+            Files.createDirectories(root.resolve(DIRECTORY));
+            SimpleGeneratorHostKeyProvider hostKey = new SimpleGeneratorHostKeyProvider(keys.resolve("host.key"));
+            server = SshServer.setUpDefaultServer();
+            server.setHost("127.0.0.1");
+            server.setPort(0);
+            server.setKeyPairProvider(hostKey);
+            server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
+            server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+            server.setFileSystemFactory(new VirtualFileSystemFactory(root));
+            server.start();
+            PublicKey key = hostKey.loadKeys(null).iterator().next().getPublic();
+            Path knownHosts = keys.resolve("known_hosts");
+            Files.writeString(knownHosts, "[127.0.0.1]:" + server.getPort() + " " + PublicKeyEntry.toString(key) + "\n");
+            return Map.of(
+                    "sftp.host", "127.0.0.1",
+                    "sftp.port", String.valueOf(server.getPort()),
+                    "sftp.username", USER,
+                    "sftp.password", PASSWORD,
+                    "sftp.directory", DIRECTORY,
+                    "sftp.data-set", DATA_SET,
+                    "sftp.poll-delay", "200ms",
+                    "sftp.known-hosts-file", knownHosts.toString());
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot start the embedded SFTP server", e);
+        }
+    }
+
+    /** The login directory (for tests that run the server themselves). */
+    Path root() {
+        return root;
+    }
+
+    @Override
+    public void inject(TestInjector testInjector) {
+        testInjector.injectIntoFields(root, new TestInjector.AnnotatedAndMatchesType(Root.class, Path.class));
+    }
+
+    @Override
+    public void stop() {
+        try {
+            if (server != null) {
+                server.stop(true);
+            }
+            for (Path directory : new Path[] {root, keys}) {
+                if (directory != null) {
+                    try (var paths = Files.walk(directory)) {
+                        paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
