@@ -121,9 +121,7 @@ final class BundleProcess {
                     .append("@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}");
         }
         body.append(']');
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        String signature = "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.toString().getBytes(StandardCharsets.UTF_8)));
+        String signature = sign(secret, body.toString());
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/crm"))
                 .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json").header("X-Signature-256", signature)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
@@ -156,6 +154,13 @@ final class BundleProcess {
             Thread.sleep(500);
         }
         return delivered;
+    }
+
+    /** The webhook signature of a body: {@code sha256=<hex HMAC-SHA256>}. */
+    static String sign(String secret, String body) throws Exception {
+        Mac mac = Mac.getInstance("HmacSHA256");
+        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     static void deleteRecursively(Path directory) throws IOException {

@@ -14,14 +14,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -54,7 +50,7 @@ class PiiCanaryIT {
 
     @Test
     void noCanaryAppearsAnywhere() throws Exception {
-        deleteRecursively(work);
+        BundleProcess.deleteRecursively(work);
         sandbox = new BundleProcess("sandbox", BundleProcess.freePort(), Map.of("ADM_SANDBOX", "true",
                 "SANDBOX_CLIENT_SECRET", CLIENT_SECRET, "SANDBOX_REFRESH_TOKEN", REFRESH_TOKEN,
                 "ADM_DATA_DIR", work.resolve("sandbox-data").toAbsolutePath().toString()), work);
@@ -89,7 +85,7 @@ class PiiCanaryIT {
         body.append(",{\"externalUserId\":\"canary-bad\",\"email\":\"").append(canaries.get(0)).append("bad-at-example.com\"}]");
         // ADM refuses two members: they become dead letters.
         post(sandbox.baseUrl() + "/sandbox/_control/rejections", "{\"externalUserIds\":[\"canary-1\",\"canary-2\"]}", Map.of());
-        HttpResponse<String> answer = post(bundle.baseUrl() + "/webhooks/crm", body.toString(), Map.of("X-Signature-256", sign(body.toString())));
+        HttpResponse<String> answer = post(bundle.baseUrl() + "/webhooks/crm", body.toString(), Map.of("X-Signature-256", BundleProcess.sign(SECRET, body.toString())));
         assertEquals(202, answer.statusCode(), answer.body());
 
         String deadLetters = awaitDeadLetters(2);
@@ -150,17 +146,4 @@ class PiiCanaryIT {
         return BundleProcess.HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString()).body();
     }
 
-    private static String sign(String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(SECRET.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
-    }
-
-    private static void deleteRecursively(Path directory) throws IOException {
-        if (Files.exists(directory)) {
-            try (Stream<Path> paths = Files.walk(directory)) {
-                paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
-            }
-        }
-    }
 }
