@@ -227,6 +227,20 @@ class DeliveryTest {
     }
 
     @Test
+    void expiredTokensAreRefreshedWithoutLosingOrRepeatingABatch() {
+        store.append("dlv_token", "test", members("token", 10, AdmMember.CREATE));
+        await().atMost(Duration.ofSeconds(20)).until(() -> accepted("dlv_token") == 10);
+        long issued = sandbox.counter("token.issued");
+
+        sandbox.expireTokens();
+        store.append("dlv_token", "test", members("token-after", 10, AdmMember.CREATE));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> accepted("dlv_token") == 20);
+        assertEachAcceptedOnce("dlv_token", 20);
+        assertEquals(issued + 1, sandbox.counter("token.issued"), "one refresh after the expiry");
+    }
+
+    @Test
     void revokedCredentialsPauseDeliveryWithoutBurningBatches() throws Exception {
         sandbox.expireTokens();
         sandbox.setRefreshTokenRevoked(true);
