@@ -1,7 +1,6 @@
 package io.admconnect.deadletter;
 
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;

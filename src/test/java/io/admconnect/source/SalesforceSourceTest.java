@@ -20,7 +20,6 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import io.admconnect.normalize.IdentityField;
 import io.admconnect.normalize.IdentityNormalizer;
 import io.admconnect.sandbox.AdmSandbox;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
