@@ -159,9 +159,12 @@ public class WebhookIntake {
         }
     }
 
+    /** The raw body, converted once: it replaces the message body so parse() does not convert it again. */
     private static byte[] body(Exchange exchange) {
         byte[] body = exchange.getMessage().getBody(byte[].class);
-        return body == null ? new byte[0] : body;
+        body = body == null ? new byte[0] : body;
+        exchange.getMessage().setBody(body);
+        return body;
     }
 
     @SuppressWarnings("unchecked")

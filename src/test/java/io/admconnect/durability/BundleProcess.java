@@ -101,6 +101,15 @@ final class BundleProcess {
         }
     }
 
+    /** Stops every process that was started (null ones are skipped): the tests' teardown. */
+    static void stopAll(BundleProcess... processes) throws InterruptedException {
+        for (BundleProcess process : processes) {
+            if (process != null) {
+                process.stop();
+            }
+        }
+    }
+
     int starts() {
         return starts;
     }

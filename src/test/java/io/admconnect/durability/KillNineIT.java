@@ -39,12 +39,7 @@ class KillNineIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        if (bundle != null) {
-            bundle.stop();
-        }
-        if (sandbox != null) {
-            sandbox.stop();
-        }
+        BundleProcess.stopAll(bundle, sandbox);
     }
 
     @Test

@@ -59,11 +59,7 @@ class LeaderElectionIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        for (BundleProcess process : new BundleProcess[] { a, b, sandbox }) {
-            if (process != null) {
-                process.stop();
-            }
-        }
+        BundleProcess.stopAll(a, b, sandbox);
     }
 
     @Test

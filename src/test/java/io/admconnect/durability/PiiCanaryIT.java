@@ -40,12 +40,7 @@ class PiiCanaryIT {
 
     @AfterEach
     void stopAll() throws Exception {
-        if (bundle != null) {
-            bundle.stop();
-        }
-        if (sandbox != null) {
-            sandbox.stop();
-        }
+        BundleProcess.stopAll(bundle, sandbox);
     }
 
     @Test
