@@ -150,9 +150,11 @@ public class AdmSandbox {
         new TreeMap<>(counters).forEach((name, value) -> counts.put(name, value.get()));
         ArrayNode sets = state.putArray("dataSets");
         for (DataSet dataSet : dataSets.values()) {
+            Instant lastAccepted = dataSet.lastAcceptedAt;
             sets.addObject().put("dataSetId", dataSet.id).put("name", dataSet.name).put("countryCode", dataSet.countryCode)
                     .put("membersAccepted", dataSet.accepted.get()).put("membersRejected", dataSet.rejected.get())
-                    .put("distinctMembers", dataSet.members.size()).put("uploads", dataSet.uploads.get());
+                    .put("distinctMembers", dataSet.members.size()).put("uploads", dataSet.uploads.get())
+                    .put("lastAcceptedAt", lastAccepted == null ? null : lastAccepted.toString());
         }
         state.put("sharingRules", sharingRules.size());
         return state;
@@ -459,6 +461,7 @@ public class AdmSandbox {
         ArrayNode errors = mapper.createArrayNode();
         dataSet.uploads.incrementAndGet();
         count("members.received", members.size());
+        Instant now = Instant.now();
         for (int index = 0; index < members.size(); index++) {
             JsonNode member = members.get(index);
             String problem = memberProblem(member, dataSet);
@@ -469,7 +472,7 @@ public class AdmSandbox {
                 count("members.rejected");
                 continue;
             }
-            dataSet.accept(member);
+            dataSet.accept(member, now);
             count("members.accepted");
             if ("DELETE".equals(member.path("action").asText()) && !"GRANTED".equals(consent(member, "amznUserData"))) {
                 // Amazon silently ignores a removal without a GRANTED consent signal: count it so tests notice.
@@ -607,6 +610,8 @@ public class AdmSandbox {
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong uploads = new AtomicLong();
+        /** When the last member was accepted: the end of a delivery, for benchmarks and people. */
+        volatile Instant lastAcceptedAt;
         private final boolean retainMembers;
         private final Map<String, StoredMember> members = new ConcurrentHashMap<>();
 
@@ -619,10 +624,11 @@ public class AdmSandbox {
             this.retainMembers = retainMembers;
         }
 
-        void accept(JsonNode member) {
+        void accept(JsonNode member, Instant acceptedAt) {
             accepted.incrementAndGet();
-            members.compute(member.path("externalUserId").asText(), (id, previous) -> new StoredMember(
-                    member.path("action").asText(), retainMembers ? member : null, previous == null ? 1 : previous.timesAccepted() + 1));
+            lastAcceptedAt = acceptedAt;
+            members.compute(member.path("externalUserId").asText(), (id, previous) -> new StoredMember(member.path("action").asText(),
+                    retainMembers ? member : null, previous == null ? 1 : previous.timesAccepted() + 1, acceptedAt));
         }
 
         public String id() {
@@ -675,7 +681,7 @@ public class AdmSandbox {
         }
     }
 
-    /** A member's last accepted action, its JSON (when retained) and how often it was accepted. */
-    public record StoredMember(String action, JsonNode member, int timesAccepted) {
+    /** A member's last accepted action, its JSON (when retained), how often and when it was last accepted. */
+    public record StoredMember(String action, JsonNode member, int timesAccepted, Instant acceptedAt) {
     }
 }

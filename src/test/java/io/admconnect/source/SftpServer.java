@@ -9,14 +9,19 @@ import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
@@ -41,6 +46,8 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
     private SshServer server;
     private Path root;
     private Path keys;
+    /** When the server first sent bytes of each file (by file name): where a benchmark's clock starts. */
+    private final Map<String, Instant> firstReads = new ConcurrentHashMap<>();
 
     @Override
     public Map<String, String> start() {
@@ -54,7 +61,15 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
             server.setPort(0);
             server.setKeyPairProvider(hostKey);
             server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
-            server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+            SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+            sftp.addSftpEventListener(new SftpEventListener() {
+                @Override
+                public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
+                        int dataOffset, int dataLen) {
+                    firstReads.putIfAbsent(localHandle.getFile().getFileName().toString(), Instant.now());
+                }
+            });
+            server.setSubsystemFactories(List.of(sftp));
             server.setFileSystemFactory(new VirtualFileSystemFactory(root));
             server.start();
             PublicKey key = hostKey.loadKeys(null).iterator().next().getPublic();
@@ -75,8 +90,13 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
     }
 
     /** The login directory (for tests that run the server themselves). */
-    Path root() {
+    public Path root() {
         return root;
+    }
+
+    /** When the server first sent bytes of a file of this name, or null. */
+    public Instant firstRead(String fileName) {
+        return firstReads.get(fileName);
     }
 
     @Override
