@@ -180,6 +180,14 @@ public class MemberStore {
      * new batches of (data set, action) groups that reached a limit.
      */
     public List<MemberBatch> claim(BatchLimits limits, int maxBatches, Instant now) {
+        return claim(limits, maxBatches, now, Map.of());
+    }
+
+    /**
+     * As {@link #claim(BatchLimits, int, Instant)}; a group of a data set in {@code flushed} is also complete when
+     * its oldest member was stored before the time given for the data set (its source has sent all it had).
+     */
+    public List<MemberBatch> claim(BatchLimits limits, int maxBatches, Instant now, Map<String, Instant> flushed) {
         if (maxBatches <= 0) {
             return List.of();
         }
@@ -187,7 +195,7 @@ public class MemberStore {
         try (Connection connection = dataSource.transaction()) {
             claimDueRetries(connection, maxBatches, now, replica, claimed);
             if (claimed.size() < maxBatches) {
-                claimNewBatches(connection, limits, maxBatches, now, replica, claimed);
+                claimNewBatches(connection, limits, maxBatches, now, flushed, replica, claimed);
             }
             connection.commit();
             List<MemberBatch> batches = new ArrayList<>(claimed.size());
@@ -227,8 +235,8 @@ public class MemberStore {
         }
     }
 
-    private static void claimNewBatches(Connection connection, BatchLimits limits, int maxBatches, Instant now, String owner,
-            List<Long> claimed) throws SQLException {
+    private static void claimNewBatches(Connection connection, BatchLimits limits, int maxBatches, Instant now,
+            Map<String, Instant> flushed, String owner, List<Long> claimed) throws SQLException {
         List<Group> groups = new ArrayList<>();
         try (PreparedStatement pending = connection.prepareStatement("select data_set, action, sum(member_count), sum(byte_size),"
                 + " min(received_at) from member_chunk where batch_id is null group by data_set, action");
@@ -242,7 +250,8 @@ public class MemberStore {
         for (Group group : groups) {
             long members = group.members();
             long bytes = group.bytes();
-            boolean aged = !group.oldest().isAfter(waitedLongEnough);
+            Instant flushedAt = flushed.get(group.dataSet());
+            boolean aged = !group.oldest().isAfter(waitedLongEnough) || flushedAt != null && !group.oldest().isAfter(flushedAt);
             while (claimed.size() < maxBatches && members > 0
                     && (aged || members >= limits.maxMembers() || bytes >= limits.maxBytes())) {
                 Claim claim = claimOne(connection, group, limits, now, owner);

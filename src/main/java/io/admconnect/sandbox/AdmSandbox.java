@@ -37,8 +37,6 @@ public class AdmSandbox {
 
     static final Set<String> EEA_AND_UK = Set.of("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR",
             "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "GB");
-    private static final Pattern EXTERNAL_USER_ID = Pattern.compile("^[0-9a-zA-Z_-]{1,128}$");
-    private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-f]{64}$");
     private static final Pattern DATA_SET_PATH = Pattern.compile("^/adm/(?:audiences|datasets)/([^/]+)(/members|/metrics)?$");
     private static final Pattern REVOKE_PATH = Pattern.compile("^/adm/sharingRules/([^/]+)/revoke$");
     private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -489,7 +487,7 @@ public class AdmSandbox {
     /** Why ADM refuses this member, or null when it takes it. Never echoes identity values. */
     private String memberProblem(JsonNode member, DataSet dataSet) {
         String externalUserId = member.path("externalUserId").asText("");
-        if (!EXTERNAL_USER_ID.matcher(externalUserId).matches()) {
+        if (!isExternalUserId(externalUserId)) {
             return "externalUserId must match ^[0-9a-zA-Z_-]{1,128}$";
         }
         if (rejectedExternalUserIds.contains(externalUserId)) {
@@ -504,7 +502,7 @@ public class AdmSandbox {
             var fields = pii.fields();
             while (fields.hasNext()) {
                 var field = fields.next();
-                if (!field.getValue().isTextual() || !SHA256_HEX.matcher(field.getValue().asText()).matches()) {
+                if (!field.getValue().isTextual() || !isSha256Hex(field.getValue().asText())) {
                     return "hashedPiis." + field.getKey() + " must be a lowercase hex SHA-256 of the normalized value";
                 }
                 identities++;
@@ -523,6 +521,34 @@ public class AdmSandbox {
                     : "Members carrying PII need a consent signal (Amazon consent, TCF or GPP)";
         }
         return null;
+    }
+
+    /** {@code ^[0-9a-zA-Z_-]{1,128}$}, checked without a regex: it runs for every member of every upload. */
+    private static boolean isExternalUserId(String id) {
+        if (id.isEmpty() || id.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code ^[0-9a-f]{64}$}, checked without a regex: it runs for every hash of every member. */
+    private static boolean isSha256Hex(String value) {
+        if (value.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String consent(JsonNode member, String field) {

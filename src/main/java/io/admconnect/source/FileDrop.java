@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 
+import io.admconnect.adm.AdmConstants;
+import io.admconnect.batching.Delivery;
 import io.admconnect.batching.MemberStore;
 import io.admconnect.processor.ProcessedRecords;
 import io.admconnect.processor.SourceRecord;
@@ -48,6 +50,9 @@ public class FileDrop {
 
     @Inject
     MeterRegistry registry;
+
+    @Inject
+    Delivery delivery;
 
     /**
      * The split expression: the file's records in chunks, in file order, without those stored before. A
@@ -113,12 +118,16 @@ public class FileDrop {
         }
     }
 
-    /** After the last chunk: every record of the file is stored, so it may be acknowledged (moved to {@code .done/}). */
+    /**
+     * After the last chunk: every record of the file is stored, so it may be acknowledged (moved to {@code .done/}),
+     * and its last members need not wait for more to fill their batches.
+     */
     public void finished(Exchange exchange) {
         FileProgress progress = progress(exchange);
         if (!progress.stored().completed()) {
             progress.completed(processedFiles.complete(progress.key(), progress.stored()));
         }
+        delivery.flush(exchange.getMessage().getHeader(AdmConstants.DATA_SET, String.class));
     }
 
     /** A one-line summary of the file for the consumer's outcome log; null when the route did not get to it. */

@@ -15,6 +15,7 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.admconnect.batching.Delivery;
 import io.admconnect.batching.MemberStore;
 import io.admconnect.processor.ProcessedRecords;
 import io.admconnect.processor.SourceName;
@@ -64,6 +65,9 @@ public class SalesforceSync {
 
     @Inject
     MemberStore store;
+
+    @Inject
+    Delivery delivery;
 
     private volatile FieldMapping mapping;
 
@@ -122,13 +126,19 @@ public class SalesforceSync {
         exchange.getMessage().setBody(records);
     }
 
-    /** Stores the page's members and, in the same transaction, the watermark they reach. */
+    /**
+     * Stores the page's members and, in the same transaction, the watermark they reach. After the last page the
+     * poll's members need not wait for more to fill their batches.
+     */
     public void store(Exchange exchange) {
         ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
         String watermark = exchange.getProperty(WATERMARK, String.class);
         String source = SourceName.of(exchange);
         store.append(processed.dataSet(), source, processed.members(),
                 watermark == null ? null : watermarks.advanceTo(source, watermark));
+        if (!exchange.getProperty(MORE, false, Boolean.class)) {
+            delivery.flush(processed.dataSet());
+        }
     }
 
     private FieldMapping mapping() {

@@ -60,14 +60,17 @@ final class CrmRecords {
             "orange.fr", "free.fr", "yahoo.co.jp", "icloud.com" };
 
     private final long seed;
+    private final String idPrefix;
 
-    CrmRecords(long seed) {
+    /** Records of this seed; record n's external user id is {@code idPrefix + n}. */
+    CrmRecords(long seed, String idPrefix) {
         this.seed = seed;
+        this.idPrefix = idPrefix;
     }
 
     /** The CSV of {@code count} records (header and all), generated once per count and kept under {@code directory}. */
     Path csv(Path directory, int count) throws IOException {
-        Path file = directory.resolve("crm-" + seed + "-" + count + ".csv");
+        Path file = directory.resolve(idPrefix + seed + "-" + count + ".csv");
         if (Files.exists(file)) {
             return file;
         }
@@ -128,7 +131,7 @@ final class CrmRecords {
         int number = 1 + random.nextInt(400);
         int place = random.nextInt(CITIES[c].length);
         String[] values = new String[COLUMNS.length];
-        values[0] = "crm-" + n;
+        values[0] = idPrefix + n;
         values[1] = email(random, first, last, n);
         values[2] = phone(random, country);
         values[3] = first;

@@ -1,5 +1,6 @@
 package io.admconnect.bench;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
@@ -66,7 +67,8 @@ public final class EndToEndBenchmark {
 
     private final Map<String, String> options;
     private final Path work = Path.of("target", "bench-e2e").toAbsolutePath();
-    private final CrmRecords records = new CrmRecords(7);
+    private final CrmRecords records = new CrmRecords(7, "crm-");
+    private final CrmRecords warmupRecords = new CrmRecords(8, "warm-");
     private final List<String> sftpRows = new ArrayList<>();
     private final List<String> webhookRows = new ArrayList<>();
     private final Map<Integer, Double> baselineRates = new HashMap<>();
@@ -80,8 +82,9 @@ public final class EndToEndBenchmark {
     }
 
     public static void main(String[] args) throws Exception {
-        Map<String, String> options = new LinkedHashMap<>(Map.of("records", "1000000,5000000", "runs", "baseline,embedded,postgres,webhook",
-                "rate", "1000", "seconds", "30", "warmup", "10", "jvm", "-Xmx512m", "validate", "true", "profile", "false"));
+        Map<String, String> options = new LinkedHashMap<>();
+        options.putAll(Map.of("records", "1000000,5000000", "runs", "baseline,embedded,postgres,webhook", "warmupRecords", "200000",
+                "rate", "1000", "seconds", "30", "warmupSeconds", "10", "jvm", "-Xmx512m", "validate", "false", "profile", "false"));
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq < 0 || !options.containsKey(arg.substring(0, eq))) {
@@ -102,12 +105,14 @@ public final class EndToEndBenchmark {
         sftpSettings = sftp.start();
         try {
             Files.createDirectories(sftp.root().resolve("baseline"));
+            int warmupCount = Integer.parseInt(options.get("warmupRecords"));
+            Path warmup = warmupCount == 0 ? null : warmupRecords.csv(work.resolve("data"), warmupCount);
             for (String size : options.get("records").split(",")) {
                 int count = Integer.parseInt(size.trim());
                 Path file = records.csv(work.resolve("data"), count);
                 for (String name : List.of("baseline", "embedded", "postgres")) {
                     if (runs.contains(name)) {
-                        sftpRows.add(name.equals("baseline") ? baseline(file, count) : pipeline(name, file, count));
+                        sftpRows.add(name.equals("baseline") ? baseline(warmup, file, count) : pipeline(name, warmup, file, count));
                     }
                 }
             }
@@ -124,41 +129,61 @@ public final class EndToEndBenchmark {
 
     // ---- SFTP ------------------------------------------------------------------------------------
 
-    /** The baseline program, as a process of its own, against a fresh sandbox. */
-    private String baseline(Path file, int count) throws Exception {
+    /** The baseline program, as a process of its own, against a fresh sandbox: the warm-up file (if any), then the measured one. */
+    private String baseline(Path warmup, Path file, int count) throws Exception {
         String name = "baseline-" + (++run) + "-" + count + ".csv";
         Path runDirectory = runDirectory(name);
         BundleProcess sandbox = sandbox(runDirectory);
+        Path directory = sftp.root().resolve("baseline");
         try {
-            Files.createLink(sftp.root().resolve("baseline").resolve(name), file);
             List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
             command.addAll(jvmOptions());
             command.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineUpload.class.getName(),
-                    "127.0.0.1", sftpSettings.get("sftp.port"), SftpServer.USER, SftpServer.PASSWORD, "baseline/" + name,
-                    sftpSettings.get("sftp.known-hosts-file"), sandbox.baseUrl() + "/sandbox", BASELINE_DATA_SET, "5000", "2"));
+                    "127.0.0.1", sftpSettings.get("sftp.port"), SftpServer.USER, SftpServer.PASSWORD, sftpSettings.get("sftp.known-hosts-file"),
+                    sandbox.baseUrl() + "/sandbox", BASELINE_DATA_SET, "5000", "2"));
+            if (warmup != null) {
+                Files.createLink(directory.resolve("warmup-" + name), warmup);
+                command.add("baseline/warmup-" + name);
+            }
+            Files.createLink(directory.resolve(name), file);
+            command.add("baseline/" + name);
+            // CPU and memory of the measured file: the baseline reports its own (its JVM's start and warm-up excluded).
             ProcessUsage sandboxBefore = ProcessUsage.of(sandbox.pid());
+            long acceptedBefore = 0;
             Process baseline = new ProcessBuilder(command).redirectError(runDirectory.resolve("baseline.log").toFile()).start();
-            String output = new String(baseline.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-            if (baseline.waitFor() != 0) {
+            JsonNode result = null;
+            try (BufferedReader lines = baseline.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    result = MAPPER.readTree(line);
+                    if (result.path("file").asText().contains("warmup-")) {
+                        sandboxBefore = ProcessUsage.of(sandbox.pid());
+                        acceptedBefore = dataSetState(sandbox, BASELINE_DATA_SET).path("membersAccepted").asLong();
+                    }
+                }
+            }
+            if (baseline.waitFor() != 0 || result == null) {
                 throw new IllegalStateException("the baseline failed; see " + runDirectory.resolve("baseline.log"));
             }
-            JsonNode result = MAPPER.readTree(output.substring(output.lastIndexOf('\n') + 1));
+            ProcessUsage sandboxUsed = ProcessUsage.of(sandbox.pid());
             JsonNode dataSet = dataSetState(sandbox, BASELINE_DATA_SET);
             double seconds = seconds(sftp.firstRead(name), Instant.parse(dataSet.path("lastAcceptedAt").asText()));
             double rate = count / seconds;
             baselineRates.put(count, rate);
-            ProcessUsage sandboxUsed = ProcessUsage.of(sandbox.pid());
-            return row("baseline (no Camel, no store)", count, result.path("members").asLong(), dataSet.path("membersAccepted").asLong(),
-                    seconds, rate, result.path("cpuSeconds").asDouble(), sandboxUsed.cpuSeconds() - sandboxBefore.cpuSeconds(),
-                    result.path("peakRssMb").asLong(), "-");
+            return row("baseline (no Camel, no store)", count, result.path("members").asLong(),
+                    dataSet.path("membersAccepted").asLong() - acceptedBefore, seconds, rate, result.path("cpuSeconds").asDouble(),
+                    sandboxUsed.cpuSeconds() - sandboxBefore.cpuSeconds(), result.path("peakRssMb").asLong(), "-");
         } finally {
             BundleProcess.stopAll(sandbox);
-            Files.deleteIfExists(sftp.root().resolve("baseline").resolve(name));
+            try (var links = Files.list(directory)) {
+                for (Path link : links.toList()) {
+                    Files.delete(link);
+                }
+            }
         }
     }
 
     /** The bundle's SFTP route on the given store, against a fresh sandbox. */
-    private String pipeline(String store, Path file, int count) throws Exception {
+    private String pipeline(String store, Path warmup, Path file, int count) throws Exception {
         String name = store + "-" + (++run) + "-" + count + ".csv";
         Path runDirectory = runDirectory(name);
         BundleProcess sandbox = sandbox(runDirectory);
@@ -170,27 +195,41 @@ public final class EndToEndBenchmark {
                     "SFTP_POLL_DELAY", "200ms", "SFTP_KNOWN_HOSTS_FILE", sftpSettings.get("sftp.known-hosts-file")));
             bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions());
             bundle.start();
+            if (warmup != null) {
+                deliver(bundle, sandbox, "warmup-" + name, warmup);
+            }
+            long accepted = dataSetState(sandbox, SFTP_DATA_SET).path("membersAccepted").asLong();
             ProcessUsage bundleBefore = ProcessUsage.of(bundle.pid());
             ProcessUsage sandboxBefore = ProcessUsage.of(sandbox.pid());
-            Path inbox = sftp.root().resolve(SftpServer.DIRECTORY);
             try (HeapSampler heap = new HeapSampler(bundle); Profiling profiling = profile(name, bundle, sandbox)) {
-                Files.createLink(inbox.resolve(name), file);
-                Duration timeout = Duration.ofSeconds(Math.max(120, count / 5_000));
-                await("the file to be stored", timeout, () -> Files.exists(inbox.resolve(".done").resolve(name)));
-                long members = (long) metric(bundle, "adm_file_members_stored_total{source=\"sftp\"");
-                await("the sandbox to accept every member", timeout,
-                        () -> dataSetState(sandbox, SFTP_DATA_SET).path("membersAccepted").asLong() >= members);
+                long members = deliver(bundle, sandbox, name, file);
                 JsonNode dataSet = dataSetState(sandbox, SFTP_DATA_SET);
                 ProcessUsage bundleUsed = ProcessUsage.of(bundle.pid());
                 ProcessUsage sandboxUsed = ProcessUsage.of(sandbox.pid());
                 double seconds = seconds(sftp.firstRead(name), Instant.parse(dataSet.path("lastAcceptedAt").asText()));
                 return row("pipeline, " + (store.equals("postgres") ? "PostgreSQL" : "embedded") + " store", count, members,
-                        dataSet.path("membersAccepted").asLong(), seconds, count / seconds, bundleUsed.cpuSeconds() - bundleBefore.cpuSeconds(),
+                        dataSet.path("membersAccepted").asLong() - accepted, seconds, count / seconds, bundleUsed.cpuSeconds() - bundleBefore.cpuSeconds(),
                         sandboxUsed.cpuSeconds() - sandboxBefore.cpuSeconds(), bundleUsed.peakRssMb(), heap.summary());
             }
         } finally {
             BundleProcess.stopAll(bundle, sandbox);
         }
+    }
+
+    /**
+     * Drops a file into the inbox (a hard link, so it appears whole), waits until the bundle stored it and the
+     * sandbox accepted every member it made of it; returns how many members that was.
+     */
+    private long deliver(BundleProcess bundle, BundleProcess sandbox, String name, Path file) throws Exception {
+        Path inbox = sftp.root().resolve(SftpServer.DIRECTORY);
+        long before = (long) metric(bundle, "adm_file_members_stored_total{source=\"sftp\"");
+        Files.createLink(inbox.resolve(name), file);
+        Duration timeout = Duration.ofSeconds(Math.max(120, Files.size(file) >> 19)); // 2 s per MB
+        await("the file to be stored", timeout, () -> Files.exists(inbox.resolve(".done").resolve(name)));
+        long stored = (long) metric(bundle, "adm_file_members_stored_total{source=\"sftp\"");
+        await("the sandbox to accept every member", timeout,
+                () -> dataSetState(sandbox, SFTP_DATA_SET).path("membersAccepted").asLong() >= stored);
+        return stored - before;
     }
 
     private String row(String what, int count, long members, long accepted, double seconds, double rate, double cpu, double sandboxCpu,
@@ -218,7 +257,7 @@ public final class EndToEndBenchmark {
             bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions());
             bundle.start();
             int rate = Integer.parseInt(options.get("rate"));
-            int warmup = rate * Integer.parseInt(options.get("warmup"));
+            int warmup = rate * Integer.parseInt(options.get("warmupSeconds"));
             int total = warmup + rate * Integer.parseInt(options.get("seconds"));
             String[] bodies = new String[total];
             String[] signatures = new String[total];
@@ -486,7 +525,7 @@ public final class EndToEndBenchmark {
         }
         if (!webhookRows.isEmpty()) {
             report.append(String.format("Webhook: one record per request, open loop, %s s measured after %s s of warm-up; latency = accepted by "
-                    + "the sandbox - request due.%n%n", options.get("seconds"), options.get("warmup")));
+                    + "the sandbox - request due.%n%n", options.get("seconds"), options.get("warmupSeconds")));
             report.append("| requests/s | sent/s | measured | delivered | failed | p50 ms | p99 ms | 202 p50 / p99 ms | CPU s | peak RSS MB | heap used / committed MB (peak) |\n");
             report.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             webhookRows.forEach(row -> report.append(row).append('\n'));
