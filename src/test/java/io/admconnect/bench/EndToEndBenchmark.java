@@ -275,10 +275,12 @@ public final class EndToEndBenchmark {
             long startNanos = System.nanoTime();
             long startMillis = System.currentTimeMillis();
             HeapSampler heap = null;
+            Profiling profiling = null;
             for (int i = 0; i < total; i++) {
                 if (i == warmup) {
                     before = ProcessUsage.of(bundle.pid());
                     heap = new HeapSampler(bundle);
+                    profiling = profile("webhook-" + run, bundle, sandbox);
                 }
                 long dueNanos = startNanos + (long) i * 1_000_000_000L / rate;
                 LockSupport.parkNanos(dueNanos - System.nanoTime());
@@ -302,6 +304,7 @@ public final class EndToEndBenchmark {
                     () -> dataSetState(sandbox, WEBHOOK_DATA_SET).path("membersAccepted").asLong() >= acceptedRecords.get());
             ProcessUsage used = ProcessUsage.of(bundle.pid());
             heap.close();
+            profiling.close();
             Map<String, Long> acceptedAt = acceptedAt(sandbox, WEBHOOK_DATA_SET);
             List<Long> latencies = new ArrayList<>();
             for (int i = warmup; i < total; i++) {
