@@ -1,6 +1,5 @@
 package io.admconnect.batching;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -15,22 +14,25 @@ public record MemberBatch(long id, String dataSet, String action, int memberCoun
     private static final byte[] PREFIX = "{\"members\":[".getBytes(StandardCharsets.UTF_8);
     private static final byte[] SUFFIX = "]}".getBytes(StandardCharsets.UTF_8);
 
-    /** The upload body, {@code {"members":[...]}}, built from the stored JSON without re-serializing. */
+    /** The upload body, {@code {"members":[...]}}, built from the stored JSON without re-serializing, copied once. */
     public byte[] uploadBody() {
-        int size = PREFIX.length + SUFFIX.length + chunks.size();
+        int size = PREFIX.length + SUFFIX.length + chunks.size() - 1;
         for (Chunk chunk : chunks) {
             size += chunk.members().length;
         }
-        ByteArrayOutputStream out = new ByteArrayOutputStream(size);
-        out.writeBytes(PREFIX);
+        byte[] body = new byte[size];
+        System.arraycopy(PREFIX, 0, body, 0, PREFIX.length);
+        int at = PREFIX.length;
         for (int i = 0; i < chunks.size(); i++) {
             if (i > 0) {
-                out.write(',');
+                body[at++] = ',';
             }
-            out.writeBytes(chunks.get(i).members());
+            byte[] members = chunks.get(i).members();
+            System.arraycopy(members, 0, body, at, members.length);
+            at += members.length;
         }
-        out.writeBytes(SUFFIX);
-        return out.toByteArray();
+        System.arraycopy(SUFFIX, 0, body, at, SUFFIX.length);
+        return body;
     }
 
     /** The chunk holding the member at {@code index} of the upload, and the index inside that chunk. */

@@ -1,6 +1,5 @@
 package io.admconnect.batching;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
@@ -53,6 +52,9 @@ public class MemberStore {
     /** Rows stay well below a megabyte; appending never touches an existing row. */
     static final int MAX_CHUNK_MEMBERS = 500;
 
+    /** Appends from this many members on are serialized in parallel. */
+    private static final int PARALLEL_SERIALIZATION = 256;
+
     private final ObjectMapper mapper = new ObjectMapper();
 
     private final String replica = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -104,9 +106,12 @@ public class MemberStore {
         if (members.isEmpty() && alsoCommit == null) {
             return;
         }
+        // A file's chunk is serialized on all cores, before the commit lock (a webhook's few members are not worth it).
+        List<byte[]> json = (members.size() >= PARALLEL_SERIALIZATION ? members.parallelStream() : members.stream())
+                .map(this::serialize).toList();
         Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
-        for (AdmMember member : members) {
-            byAction.computeIfAbsent(member.action(), a -> new ArrayList<>()).add(serialize(member));
+        for (int i = 0; i < members.size(); i++) {
+            byAction.computeIfAbsent(members.get(i).action(), a -> new ArrayList<>()).add(json.get(i));
         }
         Append append = new Append(dataSet, source, byAction, alsoCommit, members.size(), Instant.now());
         queued.add(append);
@@ -179,37 +184,42 @@ public class MemberStore {
     public void insertChunks(Connection connection, String dataSet, String action, String source, List<byte[]> members,
             Instant receivedAt) throws SQLException {
         int chunkMembers = Math.min(MAX_CHUNK_MEMBERS, settings.limits().maxMembers());
+        int maxBytes = settings.limits().maxBytes();
         try (PreparedStatement insert = connection.prepareStatement("insert into member_chunk"
-                + " (data_set, action, source, member_count, byte_size, members, received_at) values (?, ?, ?, ?, ?, ?, ?)")) {
-            ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-            int count = 0;
-            for (byte[] member : members) {
-                if (count == chunkMembers || (count > 0 && chunk.size() + 1 + member.length > settings.limits().maxBytes())) {
-                    addChunk(insert, dataSet, action, source, count, chunk, receivedAt);
-                    chunk.reset();
-                    count = 0;
+                + " (data_set, action, source, member_count, byte_size, received_at) values (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+                PreparedStatement insertData = connection.prepareStatement("insert into member_chunk_data (chunk_id, members) values (?, ?)")) {
+            for (int from = 0; from < members.size();) {
+                // A chunk: as many members as the member and byte limits allow, comma-separated, copied once.
+                int to = from + 1;
+                int size = members.get(from).length;
+                while (to < members.size() && to - from < chunkMembers && size + 1 + members.get(to).length <= maxBytes) {
+                    size += 1 + members.get(to++).length;
                 }
-                if (count > 0) {
-                    chunk.write(',');
+                byte[] chunk = new byte[size];
+                for (int i = from, at = 0; i < to; i++) {
+                    if (i > from) {
+                        chunk[at++] = ',';
+                    }
+                    System.arraycopy(members.get(i), 0, chunk, at, members.get(i).length);
+                    at += members.get(i).length;
                 }
-                chunk.writeBytes(member);
-                count++;
+                insert.setString(1, dataSet);
+                insert.setString(2, action);
+                insert.setString(3, source);
+                insert.setInt(4, to - from);
+                insert.setInt(5, size);
+                insert.setTimestamp(6, Timestamp.from(receivedAt));
+                insert.executeUpdate();
+                try (ResultSet key = insert.getGeneratedKeys()) {
+                    key.next();
+                    insertData.setLong(1, key.getLong(1));
+                }
+                insertData.setBytes(2, chunk);
+                insertData.addBatch();
+                from = to;
             }
-            addChunk(insert, dataSet, action, source, count, chunk, receivedAt);
-            insert.executeBatch();
+            insertData.executeBatch();
         }
-    }
-
-    private static void addChunk(PreparedStatement insert, String dataSet, String action, String source, int count,
-            ByteArrayOutputStream chunk, Instant receivedAt) throws SQLException {
-        insert.setString(1, dataSet);
-        insert.setString(2, action);
-        insert.setString(3, source);
-        insert.setInt(4, count);
-        insert.setInt(5, chunk.size());
-        insert.setBytes(6, chunk.toByteArray());
-        insert.setTimestamp(7, Timestamp.from(receivedAt));
-        insert.addBatch();
     }
 
     // ---- batching --------------------------------------------------------------------------------
@@ -379,8 +389,8 @@ public class MemberStore {
 
     private static MemberBatch load(Connection connection, long batchId) throws SQLException {
         List<MemberBatch.Chunk> chunks = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("select id, source, received_at, member_count, members"
-                + " from member_chunk where batch_id = ? order by id")) {
+        try (PreparedStatement select = connection.prepareStatement("select c.id, c.source, c.received_at, c.member_count, d.members"
+                + " from member_chunk c join member_chunk_data d on d.chunk_id = c.id where c.batch_id = ? order by c.id")) {
             select.setLong(1, batchId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

@@ -23,6 +23,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -268,7 +269,7 @@ public final class EndToEndBenchmark {
             long[] dueAt = new long[total];
             long[] answeredAfter = new long[total];
             AtomicLong acceptedRecords = new AtomicLong();
-            AtomicLong failed = new AtomicLong();
+            Map<String, Integer> failures = new ConcurrentHashMap<>();
             List<CompletableFuture<?>> answers = new ArrayList<>(total);
             ProcessUsage before = null;
             URI uri = URI.create(bundle.baseUrl() + "/webhooks/crm");
@@ -294,7 +295,7 @@ public final class EndToEndBenchmark {
                             if (error == null && response.statusCode() == 202) {
                                 acceptedRecords.addAndGet(accepted(response.body()));
                             } else {
-                                failed.incrementAndGet();
+                                failures.merge(error != null ? error.getClass().getSimpleName() : String.valueOf(response.statusCode()), 1, Integer::sum);
                             }
                         }));
             }
@@ -315,8 +316,8 @@ public final class EndToEndBenchmark {
             }
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
             long[] acks = Arrays.stream(answeredAfter, warmup, total).map(nanos -> nanos / 1_000_000).sorted().toArray();
-            String row = String.format("| %,d | %,.0f | %,d | %,d | %,d | %,d | %,d | %,d / %,d | %.1f | %,d | %s |", rate, total / sendSeconds,
-                    total - warmup, sorted.length, failed.get(), percentile(sorted, 50), percentile(sorted, 99), percentile(acks, 50),
+            String row = String.format("| %,d | %,.0f | %,d | %,d | %s | %,d | %,d | %,d / %,d | %.1f | %,d | %s |", rate, total / sendSeconds,
+                    total - warmup, sorted.length, failures.isEmpty() ? "0" : failures.toString(), percentile(sorted, 50), percentile(sorted, 99), percentile(acks, 50),
                     percentile(acks, 99), used.cpuSeconds() - before.cpuSeconds(), used.peakRssMb(), heap.summary());
             System.out.println(row);
             return row;
@@ -467,16 +468,20 @@ public final class EndToEndBenchmark {
 
     // ---- profiling -------------------------------------------------------------------------------
 
-    /** async-profiler attached to the bundle and the sandbox for the measured part (profile=true), else nothing. */
+    /**
+     * async-profiler attached to the bundle and the sandbox for the measured part ({@code profile=cpu}: CPU samples
+     * per thread; {@code profile=alloc}: allocated bytes), written as collapsed stacks and a flame graph; else nothing.
+     */
     private Profiling profile(String name, BundleProcess... processes) throws Exception {
-        if (!Boolean.parseBoolean(options.get("profile"))) {
+        String event = options.get("profile");
+        if (event.equals("false")) {
             return () -> {
             };
         }
         if (profiler == null) {
             try (InputStream library = EndToEndBenchmark.class.getClassLoader().getResourceAsStream("linux-x64/libasyncProfiler.so")) {
                 if (library == null) {
-                    throw new IllegalStateException("profile=true needs tools.profiler:async-profiler on the class path (the bench-e2e profile)");
+                    throw new IllegalStateException("profile needs tools.profiler:async-profiler on the class path (the bench-e2e profile)");
                 }
                 profiler = work.resolve("libasyncProfiler.so");
                 Files.copy(library, profiler, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
@@ -484,14 +489,16 @@ public final class EndToEndBenchmark {
         }
         String[] labels = { "bundle", "sandbox" };
         for (BundleProcess process : processes) {
-            agent(process, "start,event=cpu,interval=5ms");
+            agent(process, event.equals("alloc") ? "start,event=alloc" : "start,event=cpu,interval=5ms,threads");
         }
         return () -> {
             for (int i = 0; i < processes.length; i++) {
-                Path out = work.resolve("profiles").resolve(name.replace(".csv", "") + "-" + labels[i]);
+                Path out = work.resolve("profiles").resolve(name.replace(".csv", "") + "-" + labels[i] + "-" + event);
                 Files.createDirectories(out.getParent());
-                agent(processes[i], "stop,collapsed,file=" + out + ".collapsed");
-                System.out.println("Profile: " + out + ".collapsed");
+                String weight = event.equals("alloc") ? ",total" : "";
+                agent(processes[i], "dump,collapsed" + weight + ",file=" + out + ".collapsed");
+                agent(processes[i], "stop" + weight + ",file=" + out + ".html");
+                System.out.println("Profile: " + out + ".collapsed, .html");
             }
         };
     }
