@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 
 import io.admconnect.adm.AdmConstants;
 import io.admconnect.batching.Delivery;
@@ -54,6 +55,8 @@ public class FileDrop {
     @Inject
     Delivery delivery;
 
+    private volatile ExecutorService readers;
+
     /**
      * The split expression: the file's records in chunks, in file order, without those stored before. A
      * file stored completely before (its move to {@code .done/} did not happen) gives no chunk at all.
@@ -81,7 +84,19 @@ public class FileDrop {
         } else {
             LOG.infof("File %s: reading (%d bytes)", key.name(), key.size());
         }
-        return new ResumedChunks(reader, stored.lastLine());
+        return new ReadAhead(new ResumedChunks(reader, stored.lastLine()), readers(exchange));
+    }
+
+    /** The threads that read files ahead of their routes (managed, and shut down, by Camel). */
+    private ExecutorService readers(Exchange exchange) {
+        if (readers == null) {
+            synchronized (this) {
+                if (readers == null) {
+                    readers = exchange.getContext().getExecutorServiceManager().newCachedThreadPool(this, "FileDropReadAhead");
+                }
+            }
+        }
+        return readers;
     }
 
     /** Before a chunk is normalized: the checkpoint that its members are stored with (where the chunk ends). */
