@@ -23,6 +23,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.admconnect.adm.AdmMember;
+import io.admconnect.adm.MemberJson;
 import io.admconnect.adm.UploadResult;
 import io.admconnect.deadletter.DeadLetter;
 import io.admconnect.deadletter.DeadLetterStore;
@@ -108,7 +109,7 @@ public class MemberStore {
         }
         // A file's chunk is serialized on all cores, before the commit lock (a webhook's few members are not worth it).
         List<byte[]> json = (members.size() >= PARALLEL_SERIALIZATION ? members.parallelStream() : members.stream())
-                .map(this::serialize).toList();
+                .map(MemberJson::of).toList();
         Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
         for (int i = 0; i < members.size(); i++) {
             byAction.computeIfAbsent(members.get(i).action(), a -> new ArrayList<>()).add(json.get(i));
@@ -518,16 +519,12 @@ public class MemberStore {
         }
     }
 
-    private byte[] serialize(Object member) {
+    private byte[] write(JsonNode node) {
         try {
-            return mapper.writeValueAsBytes(member);
+            return mapper.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private byte[] write(JsonNode node) {
-        return serialize(node);
     }
 
     private static String hostName() {
