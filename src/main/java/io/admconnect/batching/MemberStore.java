@@ -1,6 +1,7 @@
 package io.admconnect.batching;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.sql.Connection;
@@ -389,24 +390,34 @@ public class MemberStore {
     }
 
     private static MemberBatch load(Connection connection, long batchId) throws SQLException {
-        List<MemberBatch.Chunk> chunks = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("select c.id, c.source, c.received_at, c.member_count, d.members"
-                + " from member_chunk c join member_chunk_data d on d.chunk_id = c.id where c.batch_id = ? order by c.id")) {
+        MemberBatch.Body body;
+        try (PreparedStatement sizes = connection.prepareStatement("select count(*), coalesce(sum(byte_size), 0) from member_chunk"
+                + " where batch_id = ?")) {
+            sizes.setLong(1, batchId);
+            try (ResultSet row = sizes.executeQuery()) {
+                row.next();
+                body = new MemberBatch.Body(row.getInt(1), row.getLong(2));
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement("select c.id, c.source, c.received_at, c.member_count, c.byte_size,"
+                + " d.members from member_chunk c join member_chunk_data d on d.chunk_id = c.id where c.batch_id = ? order by c.id")) {
             select.setLong(1, batchId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    chunks.add(new MemberBatch.Chunk(rows.getLong(1), rows.getString(2), rows.getTimestamp(3).toInstant(),
-                            rows.getInt(4), rows.getBytes(5)));
+                    try (InputStream members = rows.getBinaryStream(6)) {
+                        body.add(rows.getLong(1), rows.getString(2), rows.getTimestamp(3).toInstant(), rows.getInt(4), rows.getInt(5), members);
+                    }
                 }
             }
+        } catch (IOException e) {
+            throw new SQLException("Could not read the members of batch " + batchId, e);
         }
         try (PreparedStatement select = connection.prepareStatement("select data_set, action, member_count, attempts,"
                 + " first_received_at from member_batch where id = ?")) {
             select.setLong(1, batchId);
             try (ResultSet row = select.executeQuery()) {
                 row.next();
-                return new MemberBatch(batchId, row.getString(1), row.getString(2), row.getInt(3), row.getInt(4),
-                        row.getTimestamp(5).toInstant(), List.copyOf(chunks));
+                return body.batch(batchId, row.getString(1), row.getString(2), row.getInt(3), row.getInt(4), row.getTimestamp(5).toInstant());
             }
         }
     }
@@ -501,13 +512,13 @@ public class MemberStore {
 
     private DeadLetter deadLetter(MemberBatch batch, MemberBatch.ChunkPosition position, String reason, String details,
             String requestId) {
-        JsonNode member = memberAt(position);
+        JsonNode member = memberAt(batch, position);
         return new DeadLetter(0, batch.dataSet(), batch.action(), member.path("externalUserId").asText(), write(member), reason,
                 details, batch.attempts() + 1, requestId, position.chunk().source(), position.chunk().receivedAt(), Instant.now());
     }
 
-    private JsonNode memberAt(MemberBatch.ChunkPosition position) {
-        byte[] members = position.chunk().members();
+    private JsonNode memberAt(MemberBatch batch, MemberBatch.ChunkPosition position) {
+        byte[] members = batch.members(position.chunk());
         byte[] array = new byte[members.length + 2];
         array[0] = '[';
         System.arraycopy(members, 0, array, 1, members.length);
