@@ -32,25 +32,26 @@ import io.admconnect.source.SftpServer;
 /**
  * The end-to-end benchmark (BENCHMARKS.md): the packaged bundle ({@code target/quarkus-app}) runs as a
  * process of its own against the ADM sandbox in another, as in {@code KillNineIT}; an embedded SFTP server
- * (Apache MINA SSHD) runs here.
+ * (Apache MINA SSHD) and the webhook sender run here.
  * <ul>
- * <li>{@code sftp}: a CSV of N synthetic CRM records ({@link CrmRecords}) is dropped into the SFTP inbox;
- * measured from the first byte the SFTP server sends to the last member the sandbox accepts. The same run
- * gives the {@link BaselineUpload} the same file and a fresh sandbox, for the ratio. On the embedded store
- * and on PostgreSQL.</li>
- * <li>{@code webhook}: signed requests of one record each at a fixed rate (open loop: each request leaves at
- * its scheduled time whatever the answers do); the latency of a record is the time the sandbox accepted it
- * minus the time its request was due to leave.</li>
+ * <li>SFTP ({@code baseline}, {@code embedded}, {@code postgres}): a CSV of N synthetic CRM records
+ * ({@link CrmRecords}) is dropped into the SFTP inbox, after a warm-up file through the same processes;
+ * measured from the first byte the SFTP server sends to the last member the sandbox accepts. The
+ * {@link BaselineUpload} gets the same files over SFTP and a fresh sandbox, for the ratio.</li>
+ * <li>{@code webhook}: signed requests of one record each at a fixed rate, open loop ({@link WebhookLoad}); a
+ * record's latency is the time the sandbox accepted it minus the time its request was due.</li>
  * </ul>
- * CPU seconds and peak RSS come from {@code /proc} per process, heap from the bundle's own metrics. Prints
- * Markdown tables and writes them to {@code target/bench-e2e/report.md}.
+ * Each run gets fresh processes. CPU seconds and peak RSS come from {@code /proc} per process (CPU over the
+ * measured part only), heap from the bundle's own metrics. Prints Markdown tables and writes them to
+ * {@code target/bench-e2e/report.md}.
  *
  * <p>Run with {@code ./mvnw -B -Pbench-e2e verify -Dbench.e2e.args="..."}; arguments ({@code key=value}):
- * {@code records} (sizes, default {@code 1000000,5000000}), {@code runs} (any of {@code baseline,embedded,postgres,webhook}),
- * {@code rate} (webhook requests/s, 1000), {@code seconds} (webhook measured seconds, 30), {@code warmup} (webhook
- * seconds not measured, 10), {@code jvm} (options of the bundle and the baseline, {@code -Xmx512m}), {@code validate}
- * (the sandbox checks each request against the OpenAPI file, {@code true}), {@code profile} (async-profiler flame
- * graphs of the bundle and the sandbox during the measured part, {@code false}).
+ * {@code records} (sizes, {@code 1000000,5000000}), {@code runs} ({@code baseline,embedded,postgres,webhook}),
+ * {@code warmupRecords} (200000; 0 for cold processes), {@code rate} (webhook requests/s, 1000), {@code seconds}
+ * (webhook seconds measured, 30), {@code warmupSeconds} (webhook seconds before, 60), {@code jvm} (the bundle's and
+ * the baseline's JVM options, {@value #MEMORY_CAPPED_JVM}), {@code validate} (the sandbox checks every request
+ * against the OpenAPI file, {@code false}), {@code profile} ({@code cpu}, {@code wall} or {@code alloc}:
+ * async-profiler on the bundle and the sandbox during the measured part; {@code false}).
  */
 public final class EndToEndBenchmark {
 
@@ -60,6 +61,14 @@ public final class EndToEndBenchmark {
     private static final String BASELINE_DATA_SET = "crm_bench_baseline";
     private static final String WEBHOOK_DATA_SET = "crm_bench_webhook";
     private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    private static final String POSTGRES_APPLICATION = "adm-connect-bench";
+    /**
+     * The JVM of the bundle and the baseline, sized for a 512 MB pod: a 256 MB heap, the parallel collector (G1's own
+     * bookkeeping is some 50 MB more), no per-thread cache of multi-megabyte direct buffers (H2 writes big pages), and
+     * (in {@link #PROCESS_ENVIRONMENT}) two malloc arenas instead of up to 16.
+     */
+    private static final String MEMORY_CAPPED_JVM = "-Xmx256m -XX:+UseParallelGC -Djdk.nio.maxCachedBufferSize=262144";
+    private static final Map<String, String> PROCESS_ENVIRONMENT = Map.of("MALLOC_ARENA_MAX", "2");
     /** The webhook sender's kept-alive connections: requests in flight at most. */
     private static final int CONNECTIONS = 32;
 
@@ -82,7 +91,7 @@ public final class EndToEndBenchmark {
     public static void main(String[] args) throws Exception {
         Map<String, String> options = new LinkedHashMap<>();
         options.putAll(Map.of("records", "1000000,5000000", "runs", "baseline,embedded,postgres,webhook", "warmupRecords", "200000",
-                "rate", "1000", "seconds", "30", "warmupSeconds", "60", "jvm", "-Xmx512m", "validate", "false", "profile", "false"));
+                "rate", "1000", "seconds", "30", "warmupSeconds", "60", "jvm", MEMORY_CAPPED_JVM, "validate", "false", "profile", "false"));
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq < 0 || !options.containsKey(arg.substring(0, eq))) {
@@ -148,7 +157,9 @@ public final class EndToEndBenchmark {
             // CPU and memory of the measured file: the baseline reports its own (its JVM's start and warm-up excluded).
             ProcessUsage sandboxBefore = ProcessUsage.of(sandbox.pid());
             long acceptedBefore = 0;
-            Process baseline = new ProcessBuilder(command).redirectError(runDirectory.resolve("baseline.log").toFile()).start();
+            ProcessBuilder builder = new ProcessBuilder(command).redirectError(runDirectory.resolve("baseline.log").toFile());
+            builder.environment().putAll(PROCESS_ENVIRONMENT);
+            Process baseline = builder.start();
             JsonNode result = null;
             try (BufferedReader lines = baseline.inputReader(StandardCharsets.UTF_8)) {
                 for (String line = lines.readLine(); line != null; line = lines.readLine()) {
@@ -172,6 +183,7 @@ public final class EndToEndBenchmark {
                     sandboxUsed.cpuSeconds() - sandboxBefore.cpuSeconds(), result.path("peakRssMb").asLong(), "-");
         } finally {
             BundleProcess.stopAll(sandbox);
+            deleteStores(runDirectory);
             try (var links = Files.list(directory)) {
                 for (Path link : links.toList()) {
                     Files.delete(link);
@@ -199,18 +211,23 @@ public final class EndToEndBenchmark {
             long accepted = dataSetState(sandbox, SFTP_DATA_SET).path("membersAccepted").asLong();
             ProcessUsage bundleBefore = ProcessUsage.of(bundle.pid());
             ProcessUsage sandboxBefore = ProcessUsage.of(sandbox.pid());
+            double postgresBefore = postgresCpuSeconds();
             try (HeapSampler heap = new HeapSampler(bundle); Profiling profiling = profile(name, bundle, sandbox)) {
                 long members = deliver(bundle, sandbox, name, file);
                 JsonNode dataSet = dataSetState(sandbox, SFTP_DATA_SET);
                 ProcessUsage bundleUsed = ProcessUsage.of(bundle.pid());
                 ProcessUsage sandboxUsed = ProcessUsage.of(sandbox.pid());
                 double seconds = seconds(sftp.firstRead(name), Instant.parse(dataSet.path("lastAcceptedAt").asText()));
-                return row("pipeline, " + (store.equals("postgres") ? "PostgreSQL" : "embedded") + " store", count, members,
+                String what = store.equals("postgres")
+                        ? String.format("pipeline, PostgreSQL store (its server: %.1f CPU s more)", postgresCpuSeconds() - postgresBefore)
+                        : "pipeline, embedded store";
+                return row(what, count, members,
                         dataSet.path("membersAccepted").asLong() - accepted, seconds, count / seconds, bundleUsed.cpuSeconds() - bundleBefore.cpuSeconds(),
                         sandboxUsed.cpuSeconds() - sandboxBefore.cpuSeconds(), bundleUsed.peakRssMb(), heap.summary());
             }
         } finally {
             BundleProcess.stopAll(bundle, sandbox);
+            deleteStores(runDirectory);
         }
     }
 
@@ -302,6 +319,7 @@ public final class EndToEndBenchmark {
             return row;
         } finally {
             BundleProcess.stopAll(bundle, sandbox);
+            deleteStores(runDirectory);
         }
     }
 
@@ -332,7 +350,8 @@ public final class EndToEndBenchmark {
 
     private static Map<String, String> bundleEnvironment(BundleProcess sandbox, Path runDirectory, String store) throws Exception {
         String sandboxRoot = sandbox.baseUrl() + "/sandbox";
-        Map<String, String> environment = new HashMap<>(Map.of("ADM_API_URL", sandboxRoot, "ADM_AUTH_URL", sandboxRoot + "/auth/o2/token",
+        Map<String, String> environment = new HashMap<>(PROCESS_ENVIRONMENT);
+        environment.putAll(Map.of("ADM_API_URL", sandboxRoot, "ADM_AUTH_URL", sandboxRoot + "/auth/o2/token",
                 "ADM_CLIENT_ID", "sandbox-client", "ADM_CLIENT_SECRET", "sandbox-secret", "ADM_REFRESH_TOKEN", "Atzr|sandbox-refresh-token",
                 "ADM_MANAGER_ACCOUNT_ID", "bench-manager", "ADM_DATA_DIR", runDirectory.resolve("bundle-data").toString()));
         if (store.equals("postgres")) {
@@ -341,13 +360,37 @@ public final class EndToEndBenchmark {
                 statement.execute("drop schema if exists bench cascade");
                 statement.execute("create schema bench");
             }
-            environment.putAll(Map.of("QUARKUS_DATASOURCE_JDBC_URL", POSTGRES + "?currentSchema=bench", "QUARKUS_DATASOURCE_USERNAME", "postgres"));
+            environment.putAll(Map.of("QUARKUS_DATASOURCE_JDBC_URL", POSTGRES + "?currentSchema=bench&ApplicationName=" + POSTGRES_APPLICATION,
+                    "QUARKUS_DATASOURCE_USERNAME", "postgres"));
         }
         return environment;
     }
 
+    /** CPU seconds of the PostgreSQL server processes serving the bundle's connections (none: 0). */
+    private static double postgresCpuSeconds() throws Exception {
+        double seconds = 0;
+        try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
+                Statement statement = connection.createStatement();
+                var pids = statement.executeQuery("select pid from pg_stat_activity where application_name = '" + POSTGRES_APPLICATION + "'")) {
+            while (pids.next()) {
+                try {
+                    seconds += ProcessUsage.of(pids.getLong(1)).cpuSeconds();
+                } catch (IllegalStateException closed) {
+                    // a connection the pool closed meanwhile
+                }
+            }
+        }
+        return seconds;
+    }
+
     private List<String> jvmOptions() {
         return List.of(options.get("jvm").trim().split("\\s+"));
+    }
+
+    /** The processes' stores, gigabytes after a big file; their logs stay. */
+    private static void deleteStores(Path runDirectory) throws IOException {
+        BundleProcess.deleteRecursively(runDirectory.resolve("bundle-data"));
+        BundleProcess.deleteRecursively(runDirectory.resolve("sandbox-data"));
     }
 
     private Path runDirectory(String name) throws IOException {
@@ -496,19 +539,22 @@ public final class EndToEndBenchmark {
         StringBuilder report = new StringBuilder();
         report.append(String.format("End-to-end benchmark, %s; %s; %s; load average before %s, after %s.%n", started, machine(),
                 "JDK " + System.getProperty("java.version"), loadBefore, loadAverage()));
-        report.append(String.format("Bundle and baseline JVM: `%s`; sandbox validates requests against the OpenAPI file: %s; "
-                + "ADM_BATCH_MAX_MEMBERS 5000, ADM_BATCH_MAX_WAIT 5s, ADM_DELIVERY_CONCURRENCY 2.%n%n", options.get("jvm"), options.get("validate")));
+        report.append(String.format("Bundle and baseline: `%s`, %s; the sandbox checks every request against the OpenAPI file: %s; "
+                + "ADM_BATCH_MAX_MEMBERS 5000, ADM_BATCH_MAX_WAIT 5s, ADM_DELIVERY_CONCURRENCY 2; %s warm-up records per SFTP run.%n%n",
+                options.get("jvm"), PROCESS_ENVIRONMENT, options.get("validate"), options.get("warmupRecords")));
         if (!sftpRows.isEmpty()) {
-            report.append("SFTP drop: first byte served by the SFTP server to the last member accepted by the sandbox.\n\n");
+            report.append("SFTP drop: first byte served by the SFTP server to the last member accepted by the sandbox. CPU s: the bundle's "
+                    + "(or the baseline's) for the measured file.\n\n");
             report.append("| run | records | members | accepted by ADM | seconds | records/s | × baseline | CPU s | sandbox CPU s | peak RSS MB | heap used / committed MB (peak) |\n");
             report.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             sftpRows.forEach(row -> report.append(row).append('\n'));
             report.append('\n');
         }
         if (!webhookRows.isEmpty()) {
-            report.append(String.format("Webhook: one record per request, open loop, %s s measured after %s s of warm-up; latency = accepted by "
-                    + "the sandbox - request due.%n%n", options.get("seconds"), options.get("warmupSeconds")));
-            report.append("| requests/s | sent/s | measured | delivered | failed | p50 ms | p99 ms | 202 p50 / p99 ms | CPU s | peak RSS MB | heap used / committed MB (peak) |\n");
+            report.append(String.format("Webhook: one record per request over %d kept-alive connections, open loop, %s s measured after %s s "
+                    + "of warm-up; latency = accepted by the sandbox - request due (about 3%% of the records are rejected and never "
+                    + "delivered).%n%n", CONNECTIONS, options.get("seconds"), options.get("warmupSeconds")));
+            report.append("| requests/s | achieved | measured | delivered | failed | p50 ms | p99 ms | 202 p50 / p99 ms | CPU s | peak RSS MB | heap used / committed MB (peak) |\n");
             report.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
             webhookRows.forEach(row -> report.append(row).append('\n'));
         }
