@@ -89,8 +89,8 @@ public interface AdmSettings {
         @WithDefault("1m")
         Duration authPause();
 
-        /** How often the batcher looks for complete batches. */
-        @WithDefault("200ms")
+        /** How often the batcher looks for complete batches: a due batch waits up to this long on top of ADM_BATCH_MAX_WAIT. */
+        @WithDefault("100ms")
         Duration pollInterval();
     }
 

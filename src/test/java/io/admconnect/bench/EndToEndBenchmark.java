@@ -51,7 +51,8 @@ import io.admconnect.source.SftpServer;
  * (webhook seconds measured, 30), {@code warmupSeconds} (webhook seconds before, 60), {@code jvm} (the bundle's and
  * the baseline's JVM options, {@value #MEMORY_CAPPED_JVM}), {@code validate} (the sandbox checks every request
  * against the OpenAPI file, {@code false}), {@code profile} ({@code cpu}, {@code wall} or {@code alloc}:
- * async-profiler on the bundle and the sandbox during the measured part; {@code false}).
+ * async-profiler on the bundle and the sandbox during the measured part; {@code false}), {@code bundleJar} (another
+ * build's {@code quarkus-run.jar} to measure, e.g. the main branch's, against this build's sandbox and baseline).
  */
 public final class EndToEndBenchmark {
 
@@ -92,6 +93,7 @@ public final class EndToEndBenchmark {
         Map<String, String> options = new LinkedHashMap<>();
         options.putAll(Map.of("records", "1000000,5000000", "runs", "baseline,embedded,postgres,webhook", "warmupRecords", "200000",
                 "rate", "1000", "seconds", "30", "warmupSeconds", "60", "jvm", MEMORY_CAPPED_JVM, "validate", "false", "profile", "false"));
+        options.put("bundleJar", "");
         for (String arg : args) {
             int eq = arg.indexOf('=');
             if (eq < 0 || !options.containsKey(arg.substring(0, eq))) {
@@ -203,7 +205,7 @@ public final class EndToEndBenchmark {
             environment.putAll(Map.of("SFTP_HOST", "127.0.0.1", "SFTP_PORT", sftpSettings.get("sftp.port"), "SFTP_USERNAME", SftpServer.USER,
                     "SFTP_PASSWORD", SftpServer.PASSWORD, "SFTP_DIRECTORY", SftpServer.DIRECTORY, "SFTP_DATA_SET", SFTP_DATA_SET,
                     "SFTP_POLL_DELAY", "200ms", "SFTP_KNOWN_HOSTS_FILE", sftpSettings.get("sftp.known-hosts-file")));
-            bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions());
+            bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions(), bundleJar());
             bundle.start();
             if (warmup != null) {
                 deliver(bundle, sandbox, "warmup-" + name, warmup);
@@ -269,7 +271,7 @@ public final class EndToEndBenchmark {
         try {
             Map<String, String> environment = bundleEnvironment(sandbox, runDirectory, "embedded");
             environment.putAll(Map.of("WEBHOOK_SECRET", SECRET, "WEBHOOK_DATA_SET", WEBHOOK_DATA_SET));
-            bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions());
+            bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions(), bundleJar());
             bundle.start();
             int rate = Integer.parseInt(options.get("rate"));
             int warmup = rate * Integer.parseInt(options.get("warmupSeconds"));
@@ -381,6 +383,12 @@ public final class EndToEndBenchmark {
             }
         }
         return seconds;
+    }
+
+    /** The bundle to measure: this build's, or another's ({@code bundleJar=}); the sandbox is always this build's. */
+    private String bundleJar() {
+        return options.get("bundleJar").isEmpty() ? System.getProperty("bundle.jar", "target/quarkus-app/quarkus-run.jar")
+                : options.get("bundleJar");
     }
 
     private List<String> jvmOptions() {

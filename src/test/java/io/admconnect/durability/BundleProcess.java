@@ -36,6 +36,7 @@ public final class BundleProcess {
     private final Path logDirectory;
     private final int port;
     private final List<String> jvmOptions;
+    private final String jar;
     private Process process;
     private int starts;
 
@@ -44,11 +45,17 @@ public final class BundleProcess {
     }
 
     public BundleProcess(String name, int port, Map<String, String> environment, Path logDirectory, List<String> jvmOptions) {
+        this(name, port, environment, logDirectory, jvmOptions, System.getProperty("bundle.jar", "target/quarkus-app/quarkus-run.jar"));
+    }
+
+    /** {@code jar}: the {@code quarkus-run.jar} to start, e.g. another build's for a before/after comparison. */
+    public BundleProcess(String name, int port, Map<String, String> environment, Path logDirectory, List<String> jvmOptions, String jar) {
         this.name = name;
         this.port = port;
         this.environment = environment;
         this.logDirectory = logDirectory;
         this.jvmOptions = jvmOptions;
+        this.jar = jar;
     }
 
     public static int freePort() throws IOException {
@@ -64,7 +71,6 @@ public final class BundleProcess {
     /** Starts the process and waits until its readiness check is UP. */
     public void start() throws Exception {
         Files.createDirectories(logDirectory);
-        String jar = System.getProperty("bundle.jar", "target/quarkus-app/quarkus-run.jar");
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         command.addAll(jvmOptions);
         command.addAll(List.of("-jar", jar));
