@@ -16,11 +16,8 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.admconnect.processor.SourceRecord;
 
 /**
@@ -39,9 +36,10 @@ import io.admconnect.processor.SourceRecord;
  * another number of fields than the header, or that Commons CSV cannot parse, is rejected on its own as
  * {@link SourceRecord#malformed(long) malformed}; how reading recovers is described in
  * {@link RecordSplitter}. Blank lines are skipped.</li>
- * <li><b>JSON lines</b>: one JSON object per line (Jackson); nested objects are reachable through dotted
- * paths in the mapping. A line that is not exactly one JSON object (broken JSON, an array, a number,
- * trailing text, a repeated key) is malformed. Blank lines are skipped.</li>
+ * <li><b>JSON lines</b>: one JSON object per line (Jackson, limits of {@link RecordJson}); nested objects are
+ * reachable through dotted paths in the mapping. A line that is not exactly one JSON object (broken JSON, an
+ * array, a number, trailing text, a repeated key, nesting deeper than {@value RecordJson#MAX_NESTING_DEPTH})
+ * is malformed. Blank lines are skipped.</li>
  * </ul>
  *
  * <h2>Whole-file problems: {@link UnusableFileException}</h2>
@@ -77,11 +75,7 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
     /** A chunk ends early once its records hold this many characters. */
     static final int CHUNK_CHARS = 4_000_000;
 
-    private static final ObjectReader JSON_OBJECT = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build()
-            .readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
+    private static final ObjectReader JSON_OBJECT = RecordJson.MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
             });
 
     private final String fileName;

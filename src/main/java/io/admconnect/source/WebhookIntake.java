@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.InvalidKeyException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -12,28 +14,37 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
-import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.admconnect.batching.MemberStore;
 import io.admconnect.batching.StoreException;
 import io.admconnect.processor.ProcessedRecords;
+import io.admconnect.processor.SourceName;
 import io.admconnect.processor.SourceRecord;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
+import org.apache.camel.support.SynchronizationAdapter;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
  * The HTTP face of the webhook source ({@code routes/webhook.yaml}): checks the HMAC signature of the raw
- * body, reads the records, and answers 202 with per-record rejections once the accepted ones are durable.
- * Answers never echo a submitted value.
+ * body, answers a replay of a body accepted before with the answer it got ({@link WebhookReplays}), reads
+ * the records, and answers 202 with per-record rejections once the accepted ones are durable. Answers
+ * never echo a submitted value.
  */
 @ApplicationScoped
 @Named("webhookIntake")
@@ -43,25 +54,43 @@ public class WebhookIntake {
     /** Exchange properties a webhook source Kamelet sets: its own HMAC secret and field mapping. */
     public static final String SECRET_PROPERTY = "AdmWebhookSecret";
     public static final String MAPPING_PROPERTY = "AdmFieldMapping";
+    /** Exchange property a webhook source Kamelet sets: its own replay window (blank: {@code webhook.replay-window}). */
+    public static final String REPLAY_WINDOW_PROPERTY = "AdmWebhookReplayWindow";
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
     private static final String TRACKING_ID = "AdmTrackingId";
+    private static final String ANSWER = "AdmWebhookAnswer";
+    private static final Duration IDENTICAL_REQUEST_WAIT = Duration.ofSeconds(30);
 
-    /** Deeply nested JSON is refused before it can exhaust the stack. */
-    private final ObjectMapper mapper = new ObjectMapper();
-
-    {
-        mapper.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(32).build());
-    }
+    private final ObjectMapper mapper = RecordJson.MAPPER;
 
     @ConfigProperty(name = "webhook.secret")
     Optional<String> secret;
+
+    /** How long an accepted body is answered as a replay instead of stored again; zero: never. */
+    @ConfigProperty(name = "webhook.replay-window", defaultValue = "24h")
+    Duration replayWindow;
+
+    @Inject
+    WebhookReplays replays;
+
+    @Inject
+    MeterRegistry registry;
+
+    /**
+     * Bodies being taken in right now, by source and digest. An identical request (a CRM retrying while its
+     * first attempt still runs) waits for it, and is then answered as its replay instead of being counted too.
+     */
+    private final Map<String, CountDownLatch> inProgress = new ConcurrentHashMap<>();
 
     /** Mappings are parsed once per text, not per request. */
     private final Map<String, FieldMapping> mappings = new ConcurrentHashMap<>();
 
     /**
      * Stops the exchange with 401 unless {@code X-Signature-256} is the HMAC-SHA256 of the raw body, or
-     * with 400 for form posts (the HTTP layer parses those, so the raw body cannot be checked).
+     * with 400 for form posts (the HTTP layer parses those, so the raw body cannot be checked). A signed body
+     * this source accepted within the replay window is a replay: answered 200 with the answer it got then
+     * plus {@code "replay": true}, and stopped, so nothing is counted or stored again. Any other body is
+     * recorded with its answer when its members are stored ({@link MemberStore#ALSO_COMMIT}).
      */
     public void verify(Exchange exchange) {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(java.util.Locale.ROOT);
@@ -79,7 +108,23 @@ public class WebhookIntake {
             respond(exchange, 401, mapper.createObjectNode().put("message", presented == null
                     ? "Missing " + SIGNATURE_HEADER + " header" : "The " + SIGNATURE_HEADER + " signature does not match the body"));
             exchange.setRouteStop(true);
+            return;
         }
+        Duration window = replayWindowOf(exchange);
+        if (window.isZero() || window.isNegative()) {
+            return;
+        }
+        String source = SourceName.of(exchange);
+        String digest = HexFormat.of().formatHex(sha256(body));
+        awaitIdenticalRequest(exchange, source + ' ' + digest);
+        Optional<String> earlier = replays.answerOf(source, digest, Instant.now());
+        if (earlier.isPresent()) {
+            answerReplay(exchange, earlier.get());
+            return;
+        }
+        Instant now = Instant.now();
+        exchange.setProperty(MemberStore.ALSO_COMMIT,
+                replays.remember(source, digest, () -> answer(exchange).toString(), now, now.plus(window)));
     }
 
     /**
@@ -117,21 +162,77 @@ public class WebhookIntake {
 
     /** 202 with the tracking id, how many records were accepted, and which were rejected and why. */
     public void accepted(Exchange exchange) {
-        ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
-        ObjectNode answer = mapper.createObjectNode()
-                .put("trackingId", exchange.getProperty(TRACKING_ID, String.class))
-                .put("accepted", processed.members().size());
-        ArrayNode rejected = answer.putArray("rejected");
-        processed.rejections().forEach(r -> rejected.addObject().put("index", r.position()).put("reason", r.reason().code()));
-        respond(exchange, 202, answer);
+        respond(exchange, 202, answer(exchange));
     }
 
-    /** The store could not take the records: nothing was acknowledged, the caller should send them again. */
+    /**
+     * The store could not take the records: nothing was acknowledged, the caller should send them again.
+     * (Also when another replica stored the same body at the same moment: the retry is then its replay.)
+     */
     public void storeUnavailable(Exchange exchange) {
         StoreException failure = exchange.getProperty(Exchange.EXCEPTION_CAUGHT, StoreException.class);
         LOG.error("Webhook records not stored; answered 503: " + (failure == null ? "unknown" : failure.getMessage()));
         respond(exchange, 503, mapper.createObjectNode().put("message", "The records could not be stored; nothing was accepted. Retry later."));
         exchange.getMessage().setHeader("Retry-After", "5");
+    }
+
+    /** Waits while an identical request is being taken in; this one then holds the key until it is done. */
+    private void awaitIdenticalRequest(Exchange exchange, String key) {
+        CountDownLatch mine = new CountDownLatch(1);
+        CountDownLatch running;
+        while ((running = inProgress.putIfAbsent(key, mine)) != null) {
+            try {
+                if (!running.await(IDENTICAL_REQUEST_WAIT.toMillis(), TimeUnit.MILLISECONDS)) {
+                    return; // stuck: go on unguarded; the store still refuses to record the body twice
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while an identical webhook request was taken in", e);
+            }
+        }
+        exchange.getExchangeExtension().addOnCompletion(new SynchronizationAdapter() {
+            @Override
+            public void onDone(Exchange done) {
+                inProgress.remove(key, mine);
+                mine.countDown();
+            }
+        });
+    }
+
+    /** The answer of an accepted body, built once (it is recorded for replays and sent). */
+    private ObjectNode answer(Exchange exchange) {
+        ObjectNode answer = exchange.getProperty(ANSWER, ObjectNode.class);
+        if (answer == null) {
+            ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
+            answer = mapper.createObjectNode()
+                    .put("trackingId", exchange.getProperty(TRACKING_ID, String.class))
+                    .put("accepted", processed.members().size());
+            ArrayNode rejected = answer.putArray("rejected");
+            processed.rejections().forEach(r -> rejected.addObject().put("index", r.position()).put("reason", r.reason().code()));
+            exchange.setProperty(ANSWER, answer);
+        }
+        return answer;
+    }
+
+    /** 200 with the answer the body got when it was accepted, marked as a replay; nothing is counted or stored. */
+    private void answerReplay(Exchange exchange, String earlier) {
+        ObjectNode answer;
+        try {
+            answer = (ObjectNode) mapper.readTree(earlier);
+        } catch (IOException e) {
+            throw new IllegalStateException("unreadable answer of an earlier webhook request", e);
+        }
+        String source = SourceName.of(exchange);
+        Counter.builder("adm.webhook.replays").description("Webhook requests answered as replays of an accepted body")
+                .tag("source", source).register(registry).increment();
+        LOG.debugf("Webhook %s: replay of request %s answered again, nothing stored", source, answer.path("trackingId").asText());
+        respond(exchange, 200, answer.put("replay", true));
+        exchange.setRouteStop(true);
+    }
+
+    private Duration replayWindowOf(Exchange exchange) {
+        String own = exchange.getProperty(REPLAY_WINDOW_PROPERTY, String.class);
+        return own != null && !own.isBlank() ? DurationConverter.parseDuration(own.strip()) : replayWindow;
     }
 
     private String secretOf(Exchange exchange) {
@@ -156,6 +257,14 @@ public class WebhookIntake {
             return HexFormat.of().formatHex(mac.doFinal(body));
         } catch (NoSuchAlgorithmException | InvalidKeyException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
+        }
+    }
+
+    private static byte[] sha256(byte[] body) {
+        try {
+            return MessageDigest.getInstance("SHA-256").digest(body);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is not available", e);
         }
     }
 
