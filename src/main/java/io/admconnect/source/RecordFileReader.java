@@ -57,8 +57,9 @@ import io.admconnect.processor.SourceRecord;
  * </ul>
  *
  * <h2>Memory</h2>
- * A record (CSV) or line (JSON lines) longer than {@code maxRecordChars} is malformed and skipped without
- * being held whole (at most {@code maxRecordChars} characters of it are). A chunk ends early once it holds
+ * A record (CSV) or line (JSON lines) longer than {@code maxRecordChars} is rejected as
+ * {@link SourceRecord#tooLarge(long) too large} and skipped without being held whole (at most
+ * {@code maxRecordChars} characters of it are). A chunk ends early once it holds
  * about {@value #CHUNK_CHARS} characters, so that {@code chunkSize} times {@code maxRecordChars} never has
  * to fit in memory.
  *
@@ -286,7 +287,7 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
         for (RecordSplitter.Raw raw : raws) {
             String[] row = raw.malformed() ? null : values.get(next++);
             if (row == null || row.length != header.length) {
-                records.add(malformed(raw.line()));
+                records.add(unreadable(raw));
                 continue;
             }
             Map<String, Object> fields = new LinkedHashMap<>(header.length * 2);
@@ -306,7 +307,7 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
         List<SourceRecord> records = new ArrayList<>(raws.size());
         for (RecordSplitter.Raw raw : raws) {
             Map<String, Object> object = raw.malformed() ? null : parseObject(raw.text());
-            records.add(object == null ? malformed(raw.line()) : SourceRecord.of(raw.line(), mapping.apply(object)));
+            records.add(object == null ? unreadable(raw) : SourceRecord.of(raw.line(), mapping.apply(object)));
         }
         return records;
     }
@@ -323,9 +324,10 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
         }
     }
 
-    private SourceRecord malformed(long line) {
+    /** A record that cannot be read: too large, or malformed (also a parsed one that is no record). */
+    private SourceRecord unreadable(RecordSplitter.Raw raw) {
         malformed++;
-        return SourceRecord.malformed(line);
+        return raw.tooLarge() ? SourceRecord.tooLarge(raw.line()) : SourceRecord.malformed(raw.line());
     }
 
     // ------------------------------------------------------------------------------------------ progress
@@ -343,7 +345,7 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
         return recordsRead;
     }
 
-    /** Malformed records handed out so far. */
+    /** Records handed out so far that could not be read (malformed or too large). */
     public long malformedRecords() {
         return malformed;
     }

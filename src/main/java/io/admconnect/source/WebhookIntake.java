@@ -20,6 +20,7 @@ import java.util.concurrent.TimeUnit;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -60,6 +61,8 @@ public class WebhookIntake {
     private static final String TRACKING_ID = "AdmTrackingId";
     private static final String ANSWER = "AdmWebhookAnswer";
     private static final Duration IDENTICAL_REQUEST_WAIT = Duration.ofSeconds(30);
+    /** Records per request (ADM's own upload limit): bounds the memory and the answer of one request. */
+    static final int MAX_RECORDS = 10_000;
 
     private final ObjectMapper mapper = RecordJson.MAPPER;
 
@@ -95,8 +98,7 @@ public class WebhookIntake {
     public void verify(Exchange exchange) {
         String contentType = exchange.getMessage().getHeader(Exchange.CONTENT_TYPE, "", String.class).toLowerCase(java.util.Locale.ROOT);
         if (contentType.startsWith("application/x-www-form-urlencoded") || contentType.startsWith("multipart/")) {
-            respond(exchange, 400, mapper.createObjectNode().put("message", "Send the records as JSON (Content-Type: application/json)"));
-            exchange.setRouteStop(true);
+            stop(exchange, 400, "Send the records as JSON (Content-Type: application/json)");
             return;
         }
         byte[] body = body(exchange);
@@ -105,9 +107,8 @@ public class WebhookIntake {
         byte[] given = presented == null ? new byte[0] : presented.trim().toLowerCase(java.util.Locale.ROOT).getBytes(StandardCharsets.US_ASCII);
         // Constant time, so the comparison leaks nothing about the expected signature.
         if (!MessageDigest.isEqual(expected, given)) {
-            respond(exchange, 401, mapper.createObjectNode().put("message", presented == null
-                    ? "Missing " + SIGNATURE_HEADER + " header" : "The " + SIGNATURE_HEADER + " signature does not match the body"));
-            exchange.setRouteStop(true);
+            stop(exchange, 401, presented == null
+                    ? "Missing " + SIGNATURE_HEADER + " header" : "The " + SIGNATURE_HEADER + " signature does not match the body");
             return;
         }
         Duration window = replayWindowOf(exchange);
@@ -129,23 +130,32 @@ public class WebhookIntake {
 
     /**
      * Reads the body as records: a JSON object, an array of objects, or {@code {"records":[...]}}. Elements
-     * that are not objects are passed on as malformed records (rejected with their index). Not JSON: 400.
+     * that are not objects are passed on as malformed records (rejected with their index). Not one JSON
+     * value within {@link RecordJson}'s limits: 400. More than {@value #MAX_RECORDS} records: 413.
      */
     public void parse(Exchange exchange) {
         JsonNode json;
+        String problem = null;
         try {
             json = mapper.readTree(body(exchange));
+        } catch (StreamConstraintsException e) {
+            json = null;
+            problem = "The body exceeds the JSON limits: at most " + RecordJson.MAX_NESTING_DEPTH + " levels of nesting and "
+                    + RecordJson.MAX_TOKENS + " tokens";
         } catch (IOException e) {
             json = null;
         }
         if (json == null || !(json.isObject() || json.isArray())) {
-            respond(exchange, 400, mapper.createObjectNode().put("message",
-                    "The body must be a JSON object, an array of objects, or {\"records\":[...]}"));
-            exchange.setRouteStop(true);
+            stop(exchange, 400, problem != null ? problem : "The body must be one JSON value: an object, an array of objects,"
+                    + " or {\"records\":[...]}");
+            return;
+        }
+        JsonNode items = json.isArray() ? json : (json.has("records") && json.get("records").isArray() ? json.get("records") : null);
+        if (items != null && items.size() > MAX_RECORDS) {
+            stop(exchange, 413, "At most " + MAX_RECORDS + " records per request: send them in smaller batches");
             return;
         }
         FieldMapping mapping = mappingOf(exchange);
-        JsonNode items = json.isArray() ? json : (json.has("records") && json.get("records").isArray() ? json.get("records") : null);
         List<SourceRecord> records = new ArrayList<>();
         if (items == null) {
             records.add(SourceRecord.of(0, mapping.apply(asMap(json))));
@@ -279,6 +289,12 @@ public class WebhookIntake {
     @SuppressWarnings("unchecked")
     private Map<String, Object> asMap(JsonNode node) {
         return mapper.convertValue(node, Map.class);
+    }
+
+    /** Answers {@code status} with a message and ends the exchange's route. */
+    private void stop(Exchange exchange, int status, String message) {
+        respond(exchange, status, mapper.createObjectNode().put("message", message));
+        exchange.setRouteStop(true);
     }
 
     private void respond(Exchange exchange, int status, ObjectNode body) {

@@ -80,10 +80,14 @@ class WebhookTest {
     WebhookReplays replays;
 
     static String sign(String body, String secret) {
+        return sign(body.getBytes(StandardCharsets.UTF_8), secret);
+    }
+
+    static String sign(byte[] body, String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
