@@ -76,7 +76,8 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
     /** A chunk ends early once its records hold this many characters. */
     static final int CHUNK_CHARS = 4_000_000;
 
-    private static final ObjectReader JSON_OBJECT = RecordJson.MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
+    private static final ObjectReader JSON_OBJECT =
+            RecordJson.MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
             });
 
     private final String fileName;

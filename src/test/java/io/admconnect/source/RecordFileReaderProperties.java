@@ -6,7 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayInputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.StringReader;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -50,10 +52,18 @@ class RecordFileReaderProperties {
 
     @Property
     void anyBytesAreReadOrRefusedAsAWhole(@ForAll("bytes") byte[] content, @ForAll boolean csv,
-            @ForAll @IntRange(min = 1, max = 300) int maxRecordChars, @ForAll @IntRange(min = 1, max = 7) int chunkSize) {
+            @ForAll @IntRange(min = 1, max = 300) int maxRecordChars, @ForAll @IntRange(min = 1, max = 7) int chunkSize,
+            @ForAll @IntRange(min = 1, max = 4096) int bytesPerRead) {
         RecordFileOptions options = RecordFileOptions.defaults().withMaxRecordChars(maxRecordChars).withChunkSize(chunkSize);
+        // A download hands out the bytes a few at a time: UTF-8 sequences and line ends get cut anywhere.
+        InputStream in = new FilterInputStream(new ByteArrayInputStream(content)) {
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                return super.read(buffer, offset, Math.min(length, bytesPerRead));
+            }
+        };
         try {
-            List<SourceRecord> records = readAll(csv ? "fuzz.csv" : "fuzz.jsonl", new ByteArrayInputStream(content), null, options);
+            List<SourceRecord> records = readAll(csv ? "fuzz.csv" : "fuzz.jsonl", in, null, options);
             for (int i = 1; i < records.size(); i++) {
                 assertTrue(records.get(i - 1).position() < records.get(i).position(), "records in line order");
             }
@@ -134,7 +144,10 @@ class RecordFileReaderProperties {
 
     // ------------------------------------------------------------------------------------------ inputs
 
-    /** Bytes: random ones, or text of the hard pieces with invalid UTF-8 and NULs spliced in. */
+    /**
+     * Bytes: random ones, or text of the hard pieces with invalid UTF-8 and NULs spliced in, also behind
+     * the first block the reader checks whole (so that the bad bytes turn up mid-file).
+     */
     @Provide
     Arbitrary<byte[]> bytes() {
         Arbitrary<byte[]> random = Arbitraries.bytes().array(byte[].class).ofMaxSize(600);
@@ -143,7 +156,10 @@ class RecordFileReaderProperties {
         Arbitrary<byte[]> spliced = Arbitraries.oneOf(text, Arbitraries.of(new byte[] {(byte) 0xC3}, new byte[] {(byte) 0xFF, (byte) 0xFE},
                 new byte[] {0}, new byte[] {(byte) 0xED, (byte) 0xA0, (byte) 0x80}, new byte[] {(byte) 0xF4, (byte) 0x90, (byte) 0x80, (byte) 0x80}))
                 .list().ofMaxSize(4).map(parts -> Files.concat(parts.toArray(byte[][]::new)));
-        return Arbitraries.oneOf(random, text, text, spliced);
+        byte[] firstBlock = "externalUserId,email\n{\"externalUserId\":\"x\"}\n".repeat(StrictUtf8Reader.SNIFF_BYTES / 40 + 1)
+                .getBytes(StandardCharsets.UTF_8);
+        Arbitrary<byte[]> late = spliced.map(tail -> Files.concat(firstBlock, tail));
+        return Arbitraries.oneOf(random, text, text, spliced, late);
     }
 
     /** Text of the hard pieces (valid UTF-16, so valid UTF-8 once encoded). */
