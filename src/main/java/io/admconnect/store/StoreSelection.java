@@ -30,7 +30,9 @@ public class StoreSelection implements ConfigSourceInterceptor {
             ConfigValue dataDir = context.proceed(DATA_DIR);
             Path directory = Path.of(dataDir == null || dataDir.getValue() == null ? "./data" : dataDir.getValue()).toAbsolutePath().normalize();
             // WRITE_DELAY=0: a commit is in the file before it returns, so it survives kill -9.
-            return derived(name, "jdbc:h2:file:" + directory.resolve("adm-connect") + ";WRITE_DELAY=0");
+            // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the store while the bundle still serves
+            // during the shutdown delay; the connection pool closes it last instead.
+            return derived(name, "jdbc:h2:file:" + directory.resolve("adm-connect") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE");
         }
         ConfigValue postgresUrl = context.proceed(POSTGRES_URL);
         boolean postgres = postgresUrl != null && postgresUrl.getValue() != null && !postgresUrl.getValue().isBlank();

@@ -9,7 +9,9 @@ import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -75,8 +77,15 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
     }
 
     /** The login directory (for tests that run the server themselves). */
-    Path root() {
+    public Path root() {
         return root;
+    }
+
+    /** The settings {@link #start()} returned, as the environment of a bundle process ({@code SFTP_HOST}, ...). */
+    public static Map<String, String> asEnvironment(Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>();
+        settings.forEach((key, value) -> environment.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        return environment;
     }
 
     @Override
