@@ -24,9 +24,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -42,7 +39,6 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import jakarta.inject.Inject;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -122,31 +118,18 @@ class BadInputCorpusTest {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-    private final List<String> logLines = new CopyOnWriteArrayList<>();
-    private final Handler logCapture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logLines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture logCapture = new LogCapture();
+    private final List<String> logLines = logCapture.lines();
 
     @BeforeEach
     void ready() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
-        java.util.logging.Logger.getLogger("").addHandler(logCapture);
+        logCapture.start();
     }
 
     @AfterEach
     void stopCapture() {
-        java.util.logging.Logger.getLogger("").removeHandler(logCapture);
+        logCapture.stop();
     }
 
     @Test

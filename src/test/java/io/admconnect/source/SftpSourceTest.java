@@ -26,9 +26,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -50,7 +47,6 @@ import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.support.PluginHelper;
 import org.apache.camel.support.ResourceHelper;
-import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,33 +91,20 @@ class SftpSourceTest {
     CamelContext camel;
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final List<String> logLines = new CopyOnWriteArrayList<>();
-    private final Handler logCapture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logLines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture logCapture = new LogCapture();
+    private final List<String> logLines = logCapture.lines();
     /** Every plaintext identity value a test put into a file: none may show up in the log. */
     private final List<String> plaintexts = new ArrayList<>();
 
     @BeforeEach
     void ready() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
-        java.util.logging.Logger.getLogger("").addHandler(logCapture);
+        logCapture.start();
     }
 
     @AfterEach
     void noPlaintextInTheLog() {
-        java.util.logging.Logger.getLogger("").removeHandler(logCapture);
+        logCapture.stop();
         for (String line : logLines) {
             for (String plaintext : plaintexts) {
                 assertFalse(line != null && line.contains(plaintext), "the log shows a plaintext value: " + line);
