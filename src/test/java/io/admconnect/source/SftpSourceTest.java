@@ -412,12 +412,13 @@ class SftpSourceTest {
         String shipped = Files.readString(Path.of("routes/sftp.yaml"));
         String partner = shipped
                 .replace("id: sftp", "id: partner-drop")
+                .replace("source: sftp", "source: partner-drop")
                 .replace("\"{{adm.source.sftp.enabled}}\"", "\"true\"")
                 .replace("{{sftp.directory:}}", "partner")
                 .replace("\"{{sftp.data-set:}}\"", "crm_sftp_partner")
                 .replace("\"{{sftp.delimiter:,}}\"", "\";\"")
-                .replace("\"{{sftp.mapping:}}\"", "\"externalUserId: CustomerNo\\nemail: lower(`E-Mail`)\\nconsent.userData: OptIn\\n"
-                        + "consent.adStorage: OptIn\"");
+                .replace("{{sftp.mapping:}}", "externalUserId: CustomerNo; email: lower(`E-Mail`); consent.userData: OptIn; "
+                        + "consent.adStorage: OptIn");
         plaintexts.add("Partner.One@Example.com");
         PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("partner-drop.yaml", partner));
         try {
