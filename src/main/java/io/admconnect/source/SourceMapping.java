@@ -1,5 +1,7 @@
 package io.admconnect.source;
 
+import java.util.function.Supplier;
+
 import org.apache.camel.Exchange;
 import org.apache.camel.Processor;
 
@@ -29,11 +31,16 @@ public class SourceMapping implements Processor {
     /** The bean's init method: a blank mapping means the records already use the canonical names. */
     public void parse() {
         if (mapping != null && !mapping.isBlank()) {
-            try {
-                parsed = FieldMapping.parse(mapping);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("Source " + source + ": " + e.getMessage(), e);
-            }
+            parsed = checked(source, () -> FieldMapping.parse(mapping));
+        }
+    }
+
+    /** Checks a source's setting; a bad one is reported with the source's name (and names the entry itself). */
+    static <T> T checked(String source, Supplier<T> check) {
+        try {
+            return check.get();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Source " + source + ": " + e.getMessage(), e);
         }
     }
 
