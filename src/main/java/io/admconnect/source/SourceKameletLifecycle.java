@@ -1,5 +1,7 @@
 package io.admconnect.source;
 
+import java.util.Optional;
+
 import io.quarkus.arc.Unremovable;
 import jakarta.inject.Singleton;
 import org.apache.camel.CamelContext;
@@ -10,14 +12,15 @@ import org.apache.camel.model.RouteDefinition;
 import org.apache.camel.spi.RoutePolicy;
 import org.apache.camel.spi.RoutePolicyFactory;
 import org.apache.camel.support.RoutePolicySupport;
+import org.apache.camel.util.function.ThrowingHelper;
 
 /**
  * Runs a source Kamelet's route while the route that uses it ({@code from: kamelet:adm-sftp-source...}) runs.
- * Camel creates the Kamelet's own route (the poller) when the using route is created, and would start it
- * whatever the using route's {@code autoStartup} says; so the Kamelets of this bundle declare
+ * Camel creates the Kamelet's own route (the poller, the HTTP endpoint) when the using route is created, and
+ * would start it whatever the using route's {@code autoStartup} says; so the Kamelets of this bundle declare
  * {@code autoStartup: false}, and this policy of the using route starts the Kamelet's route when that route
- * starts and stops it with that route. A source switched off does not poll, and stopping or
- * restarting a source's route stops or restarts its poller.
+ * starts and stops it when that route stops. A source switched off does not poll, and stopping or restarting a
+ * source's route stops or restarts its poller.
  */
 @Singleton
 @Unremovable // Camel finds route policy factories in the registry by type; nothing injects this one
@@ -32,33 +35,23 @@ public class SourceKameletLifecycle implements RoutePolicyFactory {
         return new RoutePolicySupport() {
             @Override
             public void onStart(Route using) {
-                kameletRoute(using).ifPresent(id -> control(() -> camel.getRouteController().startRoute(id)));
+                kameletRoute(using).ifPresent(ThrowingHelper.wrapAsConsumer(camel.getRouteController()::startRoute));
             }
 
             @Override
             public void onStop(Route using) {
                 if (!camel.isStopping()) { // at shutdown Camel stops every route itself
-                    kameletRoute(using).ifPresent(id -> control(() -> camel.getRouteController().stopRoute(id)));
+                    kameletRoute(using).ifPresent(ThrowingHelper.wrapAsConsumer(camel.getRouteController()::stopRoute));
                 }
             }
         };
     }
 
     /** The id of the Kamelet's route, while it exists. */
-    private static java.util.Optional<String> kameletRoute(Route using) {
-        return using.getEndpoint() instanceof KameletEndpoint kamelet && using.getCamelContext().getRoute(kamelet.getRouteId()) != null
-                ? java.util.Optional.of(kamelet.getRouteId()) : java.util.Optional.empty();
-    }
-
-    private interface RouteControl {
-        void run() throws Exception;
-    }
-
-    private static void control(RouteControl control) {
-        try {
-            control.run();
-        } catch (Exception e) {
-            throw org.apache.camel.RuntimeCamelException.wrapRuntimeException(e);
+    private static Optional<String> kameletRoute(Route using) {
+        if (using.getEndpoint() instanceof KameletEndpoint kamelet && using.getCamelContext().getRoute(kamelet.getRouteId()) != null) {
+            return Optional.of(kamelet.getRouteId());
         }
+        return Optional.empty();
     }
 }

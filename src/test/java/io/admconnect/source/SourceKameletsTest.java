@@ -14,15 +14,18 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
+import org.apache.camel.ServiceStatus;
+import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.junit.jupiter.api.Test;
 
 /**
- * Routes on the source Kamelets whose settings are wrong are reported when they load, naming the source and the
- * entry, not when their first record arrives; nothing of them runs, and every other route does.
+ * Routes on the source Kamelets: those whose settings are wrong are reported when they load, naming the source and
+ * the entry, not when their first record arrives, and nothing of them runs while every other route does; a shipped
+ * source switched off by its settings polls nothing, its Kamelet's poller included.
  */
 @QuarkusTest
-@TestProfile(KameletChecksTest.WithBrokenKameletRoutes.class)
-class KameletChecksTest {
+@TestProfile(SourceKameletsTest.WithBrokenKameletRoutes.class)
+class SourceKameletsTest {
 
     public static class WithBrokenKameletRoutes implements QuarkusTestProfile {
         @Override
@@ -69,6 +72,16 @@ class KameletChecksTest {
                 .post("/webhooks/hubspot").then().statusCode(202).body("accepted", equalTo(1));
         assertTrue(camel.getRouteController().getRouteStatus("webhook").isStarted());
         assertTrue(camel.getRouteController().getRouteStatus("hubspot").isStarted());
+    }
+
+    @Test
+    void aSourceSwitchedOffPollsNothing() {
+        // This profile sets neither SFTP_* nor SALESFORCE_*: the shipped pollers exist, stopped, with their Kamelets' routes.
+        for (String source : new String[] {"sftp", "salesforce"}) {
+            assertEquals(ServiceStatus.Stopped, camel.getRouteController().getRouteStatus(source), source);
+            String poller = ((KameletEndpoint) camel.getRoute(source).getEndpoint()).getRouteId();
+            assertEquals(ServiceStatus.Stopped, camel.getRouteController().getRouteStatus(poller), poller);
+        }
     }
 
     private static String failureOf(Map<String, String> failures, String file) {
