@@ -28,8 +28,9 @@ import org.jboss.logging.Logger;
  * <p>Route settings, as exchange properties: the {@link SourceMapping} (none: the header or JSON keys are
  * canonical names) and {@value #CSV_DELIMITER} (one character, {@code \t} for a tab; default {@code ,}).
  *
- * <p>Metrics per source ({@link io.admconnect.processor.SourceName}): {@code adm_file_records_read_total}, {@code adm_file_members_stored_total};
- * rejections are in {@code adm_records_rejected_total}. The log gets counts, line numbers and file names only.
+ * <p>Metrics per source ({@link io.admconnect.processor.SourceName}): {@code adm_file_records_read_total},
+ * {@code adm_file_members_stored_total}; rejections are in {@code adm_records_rejected_total}. The log gets counts,
+ * line numbers and file names only.
  */
 @ApplicationScoped
 @Named("fileDrop")

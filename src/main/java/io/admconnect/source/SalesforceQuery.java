@@ -22,11 +22,12 @@ public class SalesforceQuery implements Processor {
     static final String PROPERTY = "AdmSalesforceQuery";
     private static final Pattern OBJECT_NAME = Pattern.compile("[A-Za-z][A-Za-z0-9_]*");
 
+    // Set from the Kamelet's parameters, defaults included.
     private String source;
-    private String sObjectName = "Contact";
-    private String consentField = "Ads_Consent__c";
-    private String mapping = "";
-    private String where = "";
+    private String sObjectName;
+    private String consentField;
+    private String mapping;
+    private String where;
     private FieldMapping fieldMapping;
 
     public void setSource(String source) {
