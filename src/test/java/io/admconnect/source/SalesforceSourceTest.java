@@ -28,10 +28,7 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
-import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.apache.camel.component.master.MasterEndpoint;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -153,8 +150,7 @@ class SalesforceSourceTest {
                                 + "\"Phone\":null,\"FirstName\":null,\"LastName\":null,\"PostalCode\":null,\"CountryCode\":\"US\","
                                 + "\"Ads_Consent__c\":null") + "]}")));
 
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("salesforce-leads.yaml",
-                Files.readString(Path.of("routes/examples/salesforce-leads.yaml"))));
+        PartnerRoutes.load(camel, "salesforce-leads.yaml", Files.readString(Path.of("routes/examples/salesforce-leads.yaml")));
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> stored("crm_salesforce_leads", "00QA") != null);
             IdentityNormalizer normalizer = IdentityNormalizer.amazon();
@@ -171,11 +167,10 @@ class SalesforceSourceTest {
             given().get("/q/metrics").then()
                     .body(containsString("adm_records_received_total{source=\"salesforce-leads\"} 2.0"))
                     .body(containsString("adm_records_rejected_total{reason=\"no_consent\",source=\"salesforce-leads\"} 1.0"));
-            assertEquals("salesforce-leads", ((MasterEndpoint) camel.getRoute(((KameletEndpoint) camel.getRoute("salesforce-leads")
-                    .getEndpoint()).getRouteId()).getEndpoint()).getNamespace());
+            assertEquals("salesforce-leads", ((MasterEndpoint) PartnerRoutes.kameletRouteOf(camel, "salesforce-leads").getEndpoint())
+                    .getNamespace());
         } finally {
-            camel.getRouteController().stopRoute("salesforce-leads");
-            camel.removeRoute("salesforce-leads");
+            PartnerRoutes.unload(camel, "salesforce-leads");
         }
     }
 }

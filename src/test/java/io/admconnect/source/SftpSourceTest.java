@@ -2,13 +2,13 @@ package io.admconnect.source;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.hamcrest.Matchers.containsString;
-import static org.hamcrest.Matchers.not;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +51,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.Route;
-import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.apache.camel.component.master.MasterEndpoint;
 import org.apache.camel.model.Model;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
 import org.jboss.logmanager.ExtLogRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -325,8 +322,7 @@ class SftpSourceTest {
         sql("alter table processed_file add constraint outage_test check (file_name <> 'outage.csv' or records <= 1000)");
         try {
             drop("outage.csv", csv.toString().getBytes(StandardCharsets.UTF_8));
-            await().atMost(WAIT).until(() -> Search.in(registry).name("adm.files").tag("source", "failing-drop").tag("outcome", "retry")
-                    .counters().stream().mapToDouble(c -> c.count()).sum() >= 2);
+            await().atMost(WAIT).until(() -> counter("adm.files", "outcome", "retry") - retriesBefore >= 2);
             assertTrue(Files.exists(inbox().resolve("outage.csv")), "neither .done/ nor .error/: nothing was acknowledged");
             assertFalse(Files.exists(inbox().resolve(".error/outage.csv")));
             assertFalse(Files.exists(inbox().resolve(".done/outage.csv")));
@@ -416,18 +412,12 @@ class SftpSourceTest {
 
     @Test
     void aPartnerCopiesTheRouteFileForAnotherDropWithItsOwnMappingAndDelimiter() throws Exception {
-        String shipped = Files.readString(Path.of("routes/sftp.yaml"));
-        String partner = shipped
-                .replace("id: sftp", "id: partner-drop")
-                .replace("source: sftp", "source: partner-drop")
-                .replace("\"{{adm.source.sftp.enabled}}\"", "\"true\"")
-                .replace("{{sftp.directory:}}", "partner")
-                .replace("\"{{sftp.data-set:}}\"", "crm_sftp_partner")
+        String partner = shippedDropAs("partner-drop", "partner", "crm_sftp_partner")
                 .replace("\"{{sftp.delimiter:,}}\"", "\";\"")
                 .replace("{{sftp.mapping:}}", "externalUserId: CustomerNo; email: lower(`E-Mail`); consent.userData: OptIn; "
                         + "consent.adStorage: OptIn");
         plaintexts.add("Partner.One@Example.com");
-        load("partner-drop.yaml", partner);
+        PartnerRoutes.load(camel, "partner-drop.yaml", partner);
         try {
             Path partnerInbox = root.resolve("partner");
             await().atMost(WAIT).until(() -> Files.isDirectory(partnerInbox));
@@ -439,7 +429,7 @@ class SftpSourceTest {
             assertEquals(mapper.createObjectNode().put("em", sha256("partner.one@example.com")), hashedPii(member));
             assertEquals(1, counter("adm.file.records.read", "source", "partner-drop"));
         } finally {
-            unload("partner-drop");
+            PartnerRoutes.unload(camel, "partner-drop");
         }
     }
 
@@ -449,7 +439,7 @@ class SftpSourceTest {
         String file = "CustomerNo;E-Mail;Name;Mobile;ZIP;Country;OptIn\n"
                 + "L-1;Ann.Lee@Example.com;Ann Marie Lee;+1 206 555 0123;98101;;yes\n"
                 + "L-2;bob@example.com;Bob Smith;;10001;US;no\n";
-        load("loyalty-sftp-drop.yaml", Files.readString(Path.of("routes/examples/loyalty-sftp-drop.yaml")));
+        PartnerRoutes.load(camel, "loyalty-sftp-drop.yaml", Files.readString(Path.of("routes/examples/loyalty-sftp-drop.yaml")));
         try {
             Path loyalty = root.resolve("loyalty");
             await().atMost(WAIT).until(() -> Files.isDirectory(loyalty));
@@ -471,7 +461,7 @@ class SftpSourceTest {
             assertEquals(2, counter("adm.records.received", "source", "loyalty"));
             assertEquals(new ProcessedFiles.Stored(3, 2, true, true),
                     processedFiles.find(new FileKey("loyalty", "loyalty-export.csv", file.length(), modified.toMillis())));
-            Route poller = kameletRouteOf("loyalty-drop");
+            Route poller = PartnerRoutes.kameletRouteOf(camel, "loyalty-drop");
             assertEquals("loyalty", ((MasterEndpoint) poller.getEndpoint()).getNamespace());
             assertEquals("adm-file-drop", camel.getCamelContextExtension().getContextPlugin(Model.class)
                     .getRouteDefinition(poller.getRouteId()).getRouteConfigurationId());
@@ -479,22 +469,17 @@ class SftpSourceTest {
             assertTrue(logLines.stream().noneMatch(line -> line != null && line.contains(SftpServer.PASSWORD)), String.join("\n", logLines));
             given().get("/q/health").then().body(not(containsString(SftpServer.PASSWORD)));
         } finally {
-            unload("loyalty-drop");
+            PartnerRoutes.unload(camel, "loyalty-drop");
         }
     }
 
     @Test
     void aFailingStepOfTheRouteThatUsesTheKameletLeavesTheFileForTheNextPollLoggedOnce() throws Exception {
         plaintexts.add("kept@example.com");
-        String route = Files.readString(Path.of("routes/sftp.yaml"))
-                .replace("id: sftp", "id: failing-drop")
-                .replace("source: sftp", "source: failing-drop")
-                .replace("\"{{adm.source.sftp.enabled}}\"", "\"true\"")
-                .replace("{{sftp.directory:}}", "failing")
-                .replace("\"{{sftp.data-set:}}\"", "crm_sftp_failing")
+        String route = shippedDropAs("failing-drop", "failing", "crm_sftp_failing")
                 .replace("- log:\n            message: \"SFTP file ${header.CamelFileName}: ${body}\"\n            loggingLevel: DEBUG",
                         "- throwException:\n            exceptionType: java.lang.IllegalStateException\n            message: the partner's step failed");
-        load("failing-drop.yaml", route);
+        PartnerRoutes.load(camel, "failing-drop.yaml", route);
         try {
             Path failing = root.resolve("failing");
             await().atMost(WAIT).until(() -> Files.isDirectory(failing));
@@ -510,7 +495,7 @@ class SftpSourceTest {
             // No error handler in either route (adm-file-drop, and Kamelets have none): Camel does not log it a second time.
             assertTrue(logLines.stream().noneMatch(line -> line != null && line.contains("Failed delivery")), String.join("\n", logLines));
         } finally {
-            unload("failing-drop");
+            PartnerRoutes.unload(camel, "failing-drop");
         }
     }
 
@@ -576,20 +561,14 @@ class SftpSourceTest {
         return members;
     }
 
-    /** Loads a route file the way RouteFiles does, while the bundle runs. */
-    private void load(String name, String yaml) throws Exception {
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString(name, yaml));
-    }
-
-    /** Stops and removes a route loaded by a test; the Kamelet's poller stops with it. */
-    private void unload(String routeId) throws Exception {
-        camel.getRouteController().stopRoute(routeId);
-        camel.removeRoute(routeId);
-    }
-
-    /** The route a source Kamelet created for the route that uses it. */
-    private Route kameletRouteOf(String routeId) {
-        return camel.getRoute(((KameletEndpoint) camel.getRoute(routeId).getEndpoint()).getRouteId());
+    /** A partner's copy of the shipped drop: its own route id and source, folder and data set, switched on. */
+    private static String shippedDropAs(String id, String directory, String dataSet) throws IOException {
+        return Files.readString(Path.of("routes/sftp.yaml"))
+                .replace("id: sftp", "id: " + id)
+                .replace("source: sftp", "source: " + id)
+                .replace("\"{{adm.source.sftp.enabled}}\"", "\"true\"")
+                .replace("{{sftp.directory:}}", directory)
+                .replace("\"{{sftp.data-set:}}\"", dataSet);
     }
 
     /** The records of a file as the route reads them. */

@@ -1,6 +1,7 @@
 package io.admconnect.source;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -15,7 +16,6 @@ import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ServiceStatus;
-import org.apache.camel.component.kamelet.KameletEndpoint;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -59,7 +59,7 @@ class SourceKameletsTest {
         failures.values().forEach(failure -> assertFalse(failure.contains("check-secret"), failure));
         given().get("/q/health/well").then().statusCode(503)
                 .body("checks.find { it.name == 'route-files' }.status", equalTo("DOWN"))
-                .body(not(org.hamcrest.Matchers.containsString("check-secret")));
+                .body(not(containsString("check-secret")));
 
         // Nothing of the broken routes runs: neither the routes nor their Kamelets' pollers or endpoints.
         camel.getRoutes().forEach(route -> assertFalse(route.getEndpoint().getEndpointUri().contains("bad-")
@@ -79,7 +79,7 @@ class SourceKameletsTest {
         // This profile sets neither SFTP_* nor SALESFORCE_*: the shipped pollers exist, stopped, with their Kamelets' routes.
         for (String source : new String[] {"sftp", "salesforce"}) {
             assertEquals(ServiceStatus.Stopped, camel.getRouteController().getRouteStatus(source), source);
-            String poller = ((KameletEndpoint) camel.getRoute(source).getEndpoint()).getRouteId();
+            String poller = PartnerRoutes.kameletRouteOf(camel, source).getRouteId();
             assertEquals(ServiceStatus.Stopped, camel.getRouteController().getRouteStatus(poller), poller);
         }
     }
