@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -40,9 +39,8 @@ import org.jboss.logging.Logger;
 public class WebhookIntake {
 
     public static final String SIGNATURE_HEADER = "X-Signature-256";
-    /** Exchange properties a webhook source Kamelet sets: its own HMAC secret and field mapping. */
+    /** The exchange property a webhook source Kamelet sets: its own HMAC secret (its mapping is a {@link SourceMapping}). */
     public static final String SECRET_PROPERTY = "AdmWebhookSecret";
-    public static final String MAPPING_PROPERTY = "AdmFieldMapping";
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
     private static final String TRACKING_ID = "AdmTrackingId";
 
@@ -55,9 +53,6 @@ public class WebhookIntake {
 
     @ConfigProperty(name = "webhook.secret")
     Optional<String> secret;
-
-    /** Mappings are parsed once per text, not per request. */
-    private final Map<String, FieldMapping> mappings = new ConcurrentHashMap<>();
 
     /**
      * Stops the exchange with 401 unless {@code X-Signature-256} is the HMAC-SHA256 of the raw body, or
@@ -144,9 +139,9 @@ public class WebhookIntake {
     }
 
     /** The source's field mapping (a Kamelet parameter), or canonical records as they are. */
-    private FieldMapping mappingOf(Exchange exchange) {
-        String text = exchange.getProperty(MAPPING_PROPERTY, String.class);
-        return text == null || text.isBlank() ? FieldMapping.identity() : mappings.computeIfAbsent(text, FieldMapping::parse);
+    private static FieldMapping mappingOf(Exchange exchange) {
+        FieldMapping mapping = SourceMapping.of(exchange);
+        return mapping == null ? FieldMapping.identity() : mapping;
     }
 
     private static String hmac(String key, byte[] body) {
