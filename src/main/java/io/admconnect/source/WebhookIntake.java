@@ -52,10 +52,11 @@ import org.jboss.logging.Logger;
 public class WebhookIntake {
 
     public static final String SIGNATURE_HEADER = "X-Signature-256";
-    /** Exchange properties a webhook source Kamelet sets: its own HMAC secret and field mapping. */
+    /**
+     * Exchange properties a webhook source Kamelet sets: its own HMAC secret and replay window (blank: the
+     * bundle's settings). Its mapping is a {@link SourceMapping}.
+     */
     public static final String SECRET_PROPERTY = "AdmWebhookSecret";
-    public static final String MAPPING_PROPERTY = "AdmFieldMapping";
-    /** Exchange property a webhook source Kamelet sets: its own replay window (blank: {@code webhook.replay-window}). */
     public static final String REPLAY_WINDOW_PROPERTY = "AdmWebhookReplayWindow";
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
     private static final String TRACKING_ID = "AdmTrackingId";
@@ -84,9 +85,6 @@ public class WebhookIntake {
      * first attempt still runs) waits for it, and is then answered as its replay instead of being counted too.
      */
     private final Map<String, CountDownLatch> inProgress = new ConcurrentHashMap<>();
-
-    /** Mappings are parsed once per text, not per request. */
-    private final Map<String, FieldMapping> mappings = new ConcurrentHashMap<>();
 
     /**
      * Stops the exchange with 401 unless {@code X-Signature-256} is the HMAC-SHA256 of the raw body, or
@@ -255,9 +253,9 @@ public class WebhookIntake {
     }
 
     /** The source's field mapping (a Kamelet parameter), or canonical records as they are. */
-    private FieldMapping mappingOf(Exchange exchange) {
-        String text = exchange.getProperty(MAPPING_PROPERTY, String.class);
-        return text == null || text.isBlank() ? FieldMapping.identity() : mappings.computeIfAbsent(text, FieldMapping::parse);
+    private static FieldMapping mappingOf(Exchange exchange) {
+        FieldMapping mapping = SourceMapping.of(exchange);
+        return mapping == null ? FieldMapping.identity() : mapping;
     }
 
     private static String hmac(String key, byte[] body) {
