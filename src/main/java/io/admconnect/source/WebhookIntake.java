@@ -32,7 +32,6 @@ import io.admconnect.processor.SourceName;
 import io.admconnect.processor.SourceRecord;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.configuration.DurationConverter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
@@ -53,11 +52,10 @@ public class WebhookIntake {
 
     public static final String SIGNATURE_HEADER = "X-Signature-256";
     /**
-     * Exchange properties a webhook source Kamelet sets: its own HMAC secret and replay window (blank: the
-     * bundle's settings). Its mapping is a {@link SourceMapping}.
+     * The exchange property a webhook source Kamelet sets: its own HMAC secret (its mapping is a
+     * {@link SourceMapping}, its replay window a {@link ReplayWindow}).
      */
     public static final String SECRET_PROPERTY = "AdmWebhookSecret";
-    public static final String REPLAY_WINDOW_PROPERTY = "AdmWebhookReplayWindow";
     private static final Logger LOG = Logger.getLogger(WebhookIntake.class);
     private static final String TRACKING_ID = "AdmTrackingId";
     private static final String ANSWER = "AdmWebhookAnswer";
@@ -239,8 +237,8 @@ public class WebhookIntake {
     }
 
     private Duration replayWindowOf(Exchange exchange) {
-        String own = exchange.getProperty(REPLAY_WINDOW_PROPERTY, String.class);
-        return own != null && !own.isBlank() ? DurationConverter.parseDuration(own.strip()) : replayWindow;
+        Duration own = exchange.getProperty(ReplayWindow.PROPERTY, Duration.class);
+        return own != null ? own : replayWindow;
     }
 
     private String secretOf(Exchange exchange) {

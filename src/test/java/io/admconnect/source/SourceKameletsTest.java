@@ -47,7 +47,7 @@ class SourceKameletsTest {
     void badSettingsStopTheirOwnRouteFromStartingAndAreReportedWithTheSourceAndTheEntry() {
         Map<String, String> failures = routeFiles.failures();
 
-        assertEquals(4, failures.size(), failures.toString());
+        assertEquals(5, failures.size(), failures.toString());
         assertTrue(failureOf(failures, "bad-drop.yaml").contains("Source bad-drop: field mapping line 1: unknown canonical field 'emial'"),
                 failures.toString());
         assertTrue(failureOf(failures, "bad-drop.yaml").endsWith("in \"emial: Mail\""), failures.toString());
@@ -56,6 +56,8 @@ class SourceKameletsTest {
         assertTrue(failureOf(failures, "bad-leads.yaml").contains("Source bad-leads: object 'Lead Source' is not a Salesforce object API name"),
                 failures.toString());
         assertTrue(failureOf(failures, "multi-line-mapping.yaml").contains("multi-line-hook"), failures.toString());
+        assertTrue(failureOf(failures, "bad-replay-window.yaml").contains("Source bad-window: replay window 'a day' is not a duration"
+                + " such as 24h, 30m or 0s"), failures.toString());
         failures.values().forEach(failure -> assertFalse(failure.contains("check-secret"), failure));
         given().get("/q/health/well").then().statusCode(503)
                 .body("checks.find { it.name == 'route-files' }.status", equalTo("DOWN"))
