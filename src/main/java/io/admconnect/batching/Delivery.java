@@ -3,6 +3,8 @@ package io.admconnect.batching;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BiConsumer;
@@ -55,6 +57,8 @@ public class Delivery {
     CamelClusterService cluster;
 
     private final AtomicInteger inFlight = new AtomicInteger();
+    /** Data sets whose members stored up to the given time need not wait for ADM_BATCH_MAX_WAIT ({@link #flush}). */
+    private final Map<String, Instant> flushes = new ConcurrentHashMap<>();
     private volatile Instant pausedUntil = Instant.EPOCH;
     /** Set when this process becomes the batcher's leader; the next claim first takes over what others left in flight. */
     private volatile boolean takeOver = true;
@@ -86,9 +90,21 @@ public class Delivery {
         if (free <= 0 || isPaused()) {
             return List.of();
         }
-        List<MemberBatch> batches = store.claim(settings.limits(), free, Instant.now());
+        Instant now = Instant.now();
+        // After ADM_BATCH_MAX_WAIT a flush request changes nothing any more: the members are due anyway.
+        flushes.values().removeIf(requested -> requested.isBefore(now.minus(settings.limits().maxWait())));
+        List<MemberBatch> batches = store.claim(settings.limits(), free, now, Map.copyOf(flushes));
         inFlight.addAndGet(batches.size());
         return batches;
+    }
+
+    /**
+     * A source handed over everything it had for now (a dropped file is completely stored, a poll read its last
+     * page): the data set's members stored until now are uploaded without waiting for more to fill the batch. A
+     * hint to this process's batcher (on another replica the members wait ADM_BATCH_MAX_WAIT as usual).
+     */
+    public void flush(String dataSet) {
+        flushes.put(dataSet, Instant.now());
     }
 
     /** Turns the batch into the upload: body, data set header, and the batch kept as a property. */

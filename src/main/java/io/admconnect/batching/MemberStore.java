@@ -1,7 +1,7 @@
 package io.admconnect.batching;
 
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.sql.Connection;
@@ -12,14 +12,19 @@ import java.sql.Statement;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.locks.ReentrantLock;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.admconnect.adm.AdmMember;
+import io.admconnect.adm.MemberJson;
 import io.admconnect.adm.UploadResult;
 import io.admconnect.deadletter.DeadLetter;
 import io.admconnect.deadletter.DeadLetterStore;
@@ -49,9 +54,16 @@ public class MemberStore {
     /** Rows stay well below a megabyte; appending never touches an existing row. */
     static final int MAX_CHUNK_MEMBERS = 500;
 
+    /** Appends from this many members on are serialized in parallel. */
+    private static final int PARALLEL_SERIALIZATION = 256;
+
     private final ObjectMapper mapper = new ObjectMapper();
 
     private final String replica = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+
+    /** Appends waiting for a commit, and the lock of whoever commits them ({@link #append}). */
+    private final Queue<Append> queued = new ConcurrentLinkedQueue<>();
+    private final ReentrantLock committing = new ReentrantLock();
 
     @Inject
     StoreDataSource dataSource;
@@ -85,22 +97,79 @@ public class MemberStore {
     /**
      * Stores members durably together with {@code alsoCommit} (a source's progress: a watermark, a file
      * position), in one transaction: the progress is never ahead of the members it stands for.
+     *
+     * <p>Group commit: appends made while another one commits wait for it, then the first of them commits all
+     * that queued up meanwhile in one transaction, with the members of each (data set, action, source) in the
+     * same chunks. A thousand webhook requests a second so cost tens of commits, not a thousand. Each append
+     * still returns only after its own members are committed; should a shared transaction fail, each of its
+     * appends is tried again on its own, so one failing append (a stale file checkpoint) fails alone.
      */
     public void append(String dataSet, String source, List<AdmMember> members, TransactionStep alsoCommit) {
         if (members.isEmpty() && alsoCommit == null) {
             return;
         }
+        // A file's chunk is serialized on all cores, before the commit lock (a webhook's few members are not worth it).
+        List<byte[]> json = (members.size() >= PARALLEL_SERIALIZATION ? members.parallelStream() : members.stream())
+                .map(MemberJson::of).toList();
         Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
-        for (AdmMember member : members) {
-            byAction.computeIfAbsent(member.action(), a -> new ArrayList<>()).add(serialize(member));
+        for (int i = 0; i < members.size(); i++) {
+            byAction.computeIfAbsent(members.get(i).action(), a -> new ArrayList<>()).add(json.get(i));
+        }
+        Append append = new Append(dataSet, source, byAction, alsoCommit, members.size(), Instant.now());
+        queued.add(append);
+        committing.lock();
+        try {
+            if (append.failure == null && !append.committed) {
+                List<Append> group = new ArrayList<>();
+                for (Append next = queued.poll(); next != null; next = queued.poll()) {
+                    group.add(next);
+                }
+                commitGroup(group);
+            }
+        } finally {
+            committing.unlock();
+        }
+        if (append.failure != null) {
+            throw append.failure;
+        }
+    }
+
+    /** Commits the appends in one transaction; if that fails because of a source's own step, each in its own. */
+    private void commitGroup(List<Append> group) {
+        try {
+            commit(group);
+            group.forEach(append -> append.committed = true);
+        } catch (RuntimeException e) {
+            // Only a source's step (a stale file checkpoint) fails one append and not the others; anything else fails them all.
+            if (group.size() == 1 || group.stream().allMatch(append -> append.alsoCommit == null)) {
+                group.forEach(append -> append.failure = e);
+                return;
+            }
+            group.forEach(append -> commitGroup(List.of(append)));
+        }
+    }
+
+    private void commit(List<Append> group) {
+        // Members of the same data set, action and source share chunks; they count as received with the oldest.
+        Map<List<String>, List<byte[]>> chunks = new LinkedHashMap<>();
+        Map<List<String>, Instant> receivedAt = new HashMap<>();
+        for (Append append : group) {
+            append.byAction.forEach((action, members) -> {
+                List<String> key = List.of(append.dataSet, action, append.source);
+                chunks.computeIfAbsent(key, k -> new ArrayList<>()).addAll(members);
+                receivedAt.merge(key, append.receivedAt, (a, b) -> a.isBefore(b) ? a : b);
+            });
         }
         try (Connection connection = dataSource.transaction()) {
             try {
-                for (Map.Entry<String, List<byte[]>> entry : byAction.entrySet()) {
-                    insertChunks(connection, dataSet, entry.getKey(), source, entry.getValue(), Instant.now());
+                for (Map.Entry<List<String>, List<byte[]>> chunk : chunks.entrySet()) {
+                    List<String> key = chunk.getKey();
+                    insertChunks(connection, key.get(0), key.get(1), key.get(2), chunk.getValue(), receivedAt.get(key));
                 }
-                if (alsoCommit != null) {
-                    alsoCommit.run(connection);
+                for (Append append : group) {
+                    if (append.alsoCommit != null) {
+                        append.alsoCommit.run(connection);
+                    }
                 }
                 connection.commit();
             } catch (SQLException | RuntimeException e) {
@@ -109,7 +178,7 @@ public class MemberStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("Could not store " + members.size() + " members", e);
+            throw new StoreException("Could not store " + group.stream().mapToInt(append -> append.memberCount).sum() + " members", e);
         }
     }
 
@@ -117,37 +186,42 @@ public class MemberStore {
     public void insertChunks(Connection connection, String dataSet, String action, String source, List<byte[]> members,
             Instant receivedAt) throws SQLException {
         int chunkMembers = Math.min(MAX_CHUNK_MEMBERS, settings.limits().maxMembers());
+        int maxBytes = settings.limits().maxBytes();
         try (PreparedStatement insert = connection.prepareStatement("insert into member_chunk"
-                + " (data_set, action, source, member_count, byte_size, members, received_at) values (?, ?, ?, ?, ?, ?, ?)")) {
-            ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-            int count = 0;
-            for (byte[] member : members) {
-                if (count == chunkMembers || (count > 0 && chunk.size() + 1 + member.length > settings.limits().maxBytes())) {
-                    addChunk(insert, dataSet, action, source, count, chunk, receivedAt);
-                    chunk.reset();
-                    count = 0;
+                + " (data_set, action, source, member_count, byte_size, received_at) values (?, ?, ?, ?, ?, ?)", Statement.RETURN_GENERATED_KEYS);
+                PreparedStatement insertData = connection.prepareStatement("insert into member_chunk_data (chunk_id, members) values (?, ?)")) {
+            for (int from = 0; from < members.size();) {
+                // A chunk: as many members as the member and byte limits allow, comma-separated, copied once.
+                int to = from + 1;
+                int size = members.get(from).length;
+                while (to < members.size() && to - from < chunkMembers && size + 1 + members.get(to).length <= maxBytes) {
+                    size += 1 + members.get(to++).length;
                 }
-                if (count > 0) {
-                    chunk.write(',');
+                byte[] chunk = new byte[size];
+                for (int i = from, at = 0; i < to; i++) {
+                    if (i > from) {
+                        chunk[at++] = ',';
+                    }
+                    System.arraycopy(members.get(i), 0, chunk, at, members.get(i).length);
+                    at += members.get(i).length;
                 }
-                chunk.writeBytes(member);
-                count++;
+                insert.setString(1, dataSet);
+                insert.setString(2, action);
+                insert.setString(3, source);
+                insert.setInt(4, to - from);
+                insert.setInt(5, size);
+                insert.setTimestamp(6, Timestamp.from(receivedAt));
+                insert.executeUpdate();
+                try (ResultSet key = insert.getGeneratedKeys()) {
+                    key.next();
+                    insertData.setLong(1, key.getLong(1));
+                }
+                insertData.setBytes(2, chunk);
+                insertData.addBatch();
+                from = to;
             }
-            addChunk(insert, dataSet, action, source, count, chunk, receivedAt);
-            insert.executeBatch();
+            insertData.executeBatch();
         }
-    }
-
-    private static void addChunk(PreparedStatement insert, String dataSet, String action, String source, int count,
-            ByteArrayOutputStream chunk, Instant receivedAt) throws SQLException {
-        insert.setString(1, dataSet);
-        insert.setString(2, action);
-        insert.setString(3, source);
-        insert.setInt(4, count);
-        insert.setInt(5, chunk.size());
-        insert.setBytes(6, chunk.toByteArray());
-        insert.setTimestamp(7, Timestamp.from(receivedAt));
-        insert.addBatch();
     }
 
     // ---- batching --------------------------------------------------------------------------------
@@ -180,6 +254,14 @@ public class MemberStore {
      * new batches of (data set, action) groups that reached a limit.
      */
     public List<MemberBatch> claim(BatchLimits limits, int maxBatches, Instant now) {
+        return claim(limits, maxBatches, now, Map.of());
+    }
+
+    /**
+     * As {@link #claim(BatchLimits, int, Instant)}; a group of a data set in {@code flushed} is also complete when
+     * its oldest member was stored before the time given for the data set (its source has sent all it had).
+     */
+    public List<MemberBatch> claim(BatchLimits limits, int maxBatches, Instant now, Map<String, Instant> flushed) {
         if (maxBatches <= 0) {
             return List.of();
         }
@@ -187,7 +269,7 @@ public class MemberStore {
         try (Connection connection = dataSource.transaction()) {
             claimDueRetries(connection, maxBatches, now, replica, claimed);
             if (claimed.size() < maxBatches) {
-                claimNewBatches(connection, limits, maxBatches, now, replica, claimed);
+                claimNewBatches(connection, limits, maxBatches, now, flushed, replica, claimed);
             }
             connection.commit();
             List<MemberBatch> batches = new ArrayList<>(claimed.size());
@@ -227,8 +309,8 @@ public class MemberStore {
         }
     }
 
-    private static void claimNewBatches(Connection connection, BatchLimits limits, int maxBatches, Instant now, String owner,
-            List<Long> claimed) throws SQLException {
+    private static void claimNewBatches(Connection connection, BatchLimits limits, int maxBatches, Instant now,
+            Map<String, Instant> flushed, String owner, List<Long> claimed) throws SQLException {
         List<Group> groups = new ArrayList<>();
         try (PreparedStatement pending = connection.prepareStatement("select data_set, action, sum(member_count), sum(byte_size),"
                 + " min(received_at) from member_chunk where batch_id is null group by data_set, action");
@@ -242,7 +324,8 @@ public class MemberStore {
         for (Group group : groups) {
             long members = group.members();
             long bytes = group.bytes();
-            boolean aged = !group.oldest().isAfter(waitedLongEnough);
+            Instant flushedAt = flushed.get(group.dataSet());
+            boolean aged = !group.oldest().isAfter(waitedLongEnough) || flushedAt != null && !group.oldest().isAfter(flushedAt);
             while (claimed.size() < maxBatches && members > 0
                     && (aged || members >= limits.maxMembers() || bytes >= limits.maxBytes())) {
                 Claim claim = claimOne(connection, group, limits, now, owner);
@@ -307,24 +390,34 @@ public class MemberStore {
     }
 
     private static MemberBatch load(Connection connection, long batchId) throws SQLException {
-        List<MemberBatch.Chunk> chunks = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement("select id, source, received_at, member_count, members"
-                + " from member_chunk where batch_id = ? order by id")) {
+        MemberBatch.Body body;
+        try (PreparedStatement sizes = connection.prepareStatement("select count(*), coalesce(sum(byte_size), 0) from member_chunk"
+                + " where batch_id = ?")) {
+            sizes.setLong(1, batchId);
+            try (ResultSet row = sizes.executeQuery()) {
+                row.next();
+                body = new MemberBatch.Body(row.getInt(1), row.getLong(2));
+            }
+        }
+        try (PreparedStatement select = connection.prepareStatement("select c.id, c.source, c.received_at, c.member_count, c.byte_size,"
+                + " d.members from member_chunk c join member_chunk_data d on d.chunk_id = c.id where c.batch_id = ? order by c.id")) {
             select.setLong(1, batchId);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {
-                    chunks.add(new MemberBatch.Chunk(rows.getLong(1), rows.getString(2), rows.getTimestamp(3).toInstant(),
-                            rows.getInt(4), rows.getBytes(5)));
+                    try (InputStream members = rows.getBinaryStream(6)) {
+                        body.add(rows.getLong(1), rows.getString(2), rows.getTimestamp(3).toInstant(), rows.getInt(4), rows.getInt(5), members);
+                    }
                 }
             }
+        } catch (IOException e) {
+            throw new SQLException("Could not read the members of batch " + batchId, e);
         }
         try (PreparedStatement select = connection.prepareStatement("select data_set, action, member_count, attempts,"
                 + " first_received_at from member_batch where id = ?")) {
             select.setLong(1, batchId);
             try (ResultSet row = select.executeQuery()) {
                 row.next();
-                return new MemberBatch(batchId, row.getString(1), row.getString(2), row.getInt(3), row.getInt(4),
-                        row.getTimestamp(5).toInstant(), List.copyOf(chunks));
+                return body.batch(batchId, row.getString(1), row.getString(2), row.getInt(3), row.getInt(4), row.getTimestamp(5).toInstant());
             }
         }
     }
@@ -419,13 +512,13 @@ public class MemberStore {
 
     private DeadLetter deadLetter(MemberBatch batch, MemberBatch.ChunkPosition position, String reason, String details,
             String requestId) {
-        JsonNode member = memberAt(position);
+        JsonNode member = memberAt(batch, position);
         return new DeadLetter(0, batch.dataSet(), batch.action(), member.path("externalUserId").asText(), write(member), reason,
                 details, batch.attempts() + 1, requestId, position.chunk().source(), position.chunk().receivedAt(), Instant.now());
     }
 
-    private JsonNode memberAt(MemberBatch.ChunkPosition position) {
-        byte[] members = position.chunk().members();
+    private JsonNode memberAt(MemberBatch batch, MemberBatch.ChunkPosition position) {
+        byte[] members = batch.members(position.chunk());
         byte[] array = new byte[members.length + 2];
         array[0] = '[';
         System.arraycopy(members, 0, array, 1, members.length);
@@ -437,16 +530,12 @@ public class MemberStore {
         }
     }
 
-    private byte[] serialize(Object member) {
+    private byte[] write(JsonNode node) {
         try {
-            return mapper.writeValueAsBytes(member);
+            return mapper.writeValueAsBytes(node);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-    }
-
-    private byte[] write(JsonNode node) {
-        return serialize(node);
     }
 
     private static String hostName() {
@@ -468,6 +557,28 @@ public class MemberStore {
     }
 
     private record Group(String dataSet, String action, long members, long bytes, Instant oldest) {
+    }
+
+    /** Members waiting in {@link #queued} for a commit; the committing thread sets the outcome. */
+    private static final class Append {
+        private final String dataSet;
+        private final String source;
+        private final Map<String, List<byte[]>> byAction;
+        private final TransactionStep alsoCommit;
+        private final int memberCount;
+        private final Instant receivedAt;
+        private boolean committed;
+        private RuntimeException failure;
+
+        Append(String dataSet, String source, Map<String, List<byte[]>> byAction, TransactionStep alsoCommit, int memberCount,
+                Instant receivedAt) {
+            this.dataSet = dataSet;
+            this.source = source;
+            this.byAction = byAction;
+            this.alsoCommit = alsoCommit;
+            this.memberCount = memberCount;
+            this.receivedAt = receivedAt;
+        }
     }
 
     private record Claim(long batchId, int members, long bytes) {

@@ -1,35 +1,53 @@
 package io.admconnect.normalize;
 
 import java.nio.charset.StandardCharsets;
+import java.security.DigestException;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 
-/** Lowercase hex SHA-256 of UTF-8 text, with one reusable digest per thread. */
+/** Lowercase hex SHA-256 of UTF-8 text, with one reusable digest and buffers per thread. */
 final class Sha256 {
 
-    private static final char[] HEX_DIGITS = "0123456789abcdef".toCharArray();
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final int HEX_LENGTH = 64;
 
-    private static final ThreadLocal<MessageDigest> DIGEST = ThreadLocal.withInitial(() -> {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is not available in this JVM", e);
-        }
-    });
+    /** Per thread: the digest (reset by each digest call), its 32-byte output and the 64 hex characters as bytes. */
+    private static final ThreadLocal<Hasher> HASHER = ThreadLocal.withInitial(Hasher::new);
 
     private Sha256() {
     }
 
     static String hex(String text) {
-        // digest() resets the instance, so the per-thread digest is always clean for the next call.
-        byte[] digest = DIGEST.get().digest(text.getBytes(StandardCharsets.UTF_8));
-        char[] hex = new char[HEX_LENGTH];
-        for (int i = 0; i < digest.length; i++) {
-            hex[2 * i] = HEX_DIGITS[(digest[i] >> 4) & 0xF];
-            hex[2 * i + 1] = HEX_DIGITS[digest[i] & 0xF];
+        return HASHER.get().hex(text);
+    }
+
+    private static final class Hasher {
+        private final MessageDigest digest;
+        private final byte[] hash = new byte[32];
+        private final byte[] hex = new byte[HEX_LENGTH];
+
+        Hasher() {
+            try {
+                digest = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException e) {
+                throw new IllegalStateException("SHA-256 is not available in this JVM", e);
+            }
         }
-        return new String(hex);
+
+        /** Millions of hashes per file: only the input's bytes and the resulting string are allocated. */
+        String hex(String text) {
+            digest.update(text.getBytes(StandardCharsets.UTF_8));
+            try {
+                digest.digest(hash, 0, hash.length);
+            } catch (DigestException e) {
+                throw new IllegalStateException(e);
+            }
+            for (int i = 0; i < hash.length; i++) {
+                hex[2 * i] = HEX_DIGITS[(hash[i] >> 4) & 0xF];
+                hex[2 * i + 1] = HEX_DIGITS[hash[i] & 0xF];
+            }
+            return new String(hex, StandardCharsets.ISO_8859_1);
+        }
     }
 
     /**

@@ -37,8 +37,6 @@ public class AdmSandbox {
 
     static final Set<String> EEA_AND_UK = Set.of("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR",
             "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "GB");
-    private static final Pattern EXTERNAL_USER_ID = Pattern.compile("^[0-9a-zA-Z_-]{1,128}$");
-    private static final Pattern SHA256_HEX = Pattern.compile("^[0-9a-f]{64}$");
     private static final Pattern DATA_SET_PATH = Pattern.compile("^/adm/(?:audiences|datasets)/([^/]+)(/members|/metrics)?$");
     private static final Pattern REVOKE_PATH = Pattern.compile("^/adm/sharingRules/([^/]+)/revoke$");
     private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -150,9 +148,11 @@ public class AdmSandbox {
         new TreeMap<>(counters).forEach((name, value) -> counts.put(name, value.get()));
         ArrayNode sets = state.putArray("dataSets");
         for (DataSet dataSet : dataSets.values()) {
+            Instant lastAccepted = dataSet.lastAcceptedAt;
             sets.addObject().put("dataSetId", dataSet.id).put("name", dataSet.name).put("countryCode", dataSet.countryCode)
                     .put("membersAccepted", dataSet.accepted.get()).put("membersRejected", dataSet.rejected.get())
-                    .put("distinctMembers", dataSet.members.size()).put("uploads", dataSet.uploads.get());
+                    .put("distinctMembers", dataSet.members.size()).put("uploads", dataSet.uploads.get())
+                    .put("lastAcceptedAt", lastAccepted == null ? null : lastAccepted.toString());
         }
         state.put("sharingRules", sharingRules.size());
         return state;
@@ -462,6 +462,7 @@ public class AdmSandbox {
         ArrayNode errors = mapper.createArrayNode();
         dataSet.uploads.incrementAndGet();
         count("members.received", members.size());
+        Instant now = Instant.now();
         for (int index = 0; index < members.size(); index++) {
             JsonNode member = members.get(index);
             String problem = memberProblem(member, dataSet);
@@ -472,7 +473,7 @@ public class AdmSandbox {
                 count("members.rejected");
                 continue;
             }
-            dataSet.accept(member);
+            dataSet.accept(member, now);
             count("members.accepted");
             if ("DELETE".equals(member.path("action").asText()) && !"GRANTED".equals(consent(member, "amznUserData"))) {
                 // Amazon silently ignores a removal without a GRANTED consent signal: count it so tests notice.
@@ -489,7 +490,7 @@ public class AdmSandbox {
     /** Why ADM refuses this member, or null when it takes it. Never echoes identity values. */
     private String memberProblem(JsonNode member, DataSet dataSet) {
         String externalUserId = member.path("externalUserId").asText("");
-        if (!EXTERNAL_USER_ID.matcher(externalUserId).matches()) {
+        if (!isExternalUserId(externalUserId)) {
             return "externalUserId must match ^[0-9a-zA-Z_-]{1,128}$";
         }
         if (rejectedExternalUserIds.contains(externalUserId)) {
@@ -504,7 +505,7 @@ public class AdmSandbox {
             var fields = pii.fields();
             while (fields.hasNext()) {
                 var field = fields.next();
-                if (!field.getValue().isTextual() || !SHA256_HEX.matcher(field.getValue().asText()).matches()) {
+                if (!field.getValue().isTextual() || !isSha256Hex(field.getValue().asText())) {
                     return "hashedPiis." + field.getKey() + " must be a lowercase hex SHA-256 of the normalized value";
                 }
                 identities++;
@@ -523,6 +524,34 @@ public class AdmSandbox {
                     : "Members carrying PII need a consent signal (Amazon consent, TCF or GPP)";
         }
         return null;
+    }
+
+    /** {@code ^[0-9a-zA-Z_-]{1,128}$}, checked without a regex: it runs for every member of every upload. */
+    private static boolean isExternalUserId(String id) {
+        if (id.isEmpty() || id.length() > 128) {
+            return false;
+        }
+        for (int i = 0; i < id.length(); i++) {
+            char c = id.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c == '_' || c == '-')) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** {@code ^[0-9a-f]{64}$}, checked without a regex: it runs for every hash of every member. */
+    private static boolean isSha256Hex(String value) {
+        if (value.length() != 64) {
+            return false;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static String consent(JsonNode member, String field) {
@@ -610,6 +639,8 @@ public class AdmSandbox {
         final AtomicLong accepted = new AtomicLong();
         final AtomicLong rejected = new AtomicLong();
         final AtomicLong uploads = new AtomicLong();
+        /** When the last member was accepted: the end of a delivery, for benchmarks and people. */
+        volatile Instant lastAcceptedAt;
         private final boolean retainMembers;
         private final Map<String, StoredMember> members = new ConcurrentHashMap<>();
 
@@ -622,10 +653,11 @@ public class AdmSandbox {
             this.retainMembers = retainMembers;
         }
 
-        void accept(JsonNode member) {
+        void accept(JsonNode member, Instant acceptedAt) {
             accepted.incrementAndGet();
-            members.compute(member.path("externalUserId").asText(), (id, previous) -> new StoredMember(
-                    member.path("action").asText(), retainMembers ? member : null, previous == null ? 1 : previous.timesAccepted() + 1));
+            lastAcceptedAt = acceptedAt;
+            members.compute(member.path("externalUserId").asText(), (id, previous) -> new StoredMember(member.path("action").asText(),
+                    retainMembers ? member : null, previous == null ? 1 : previous.timesAccepted() + 1, acceptedAt));
         }
 
         public String id() {
@@ -678,7 +710,7 @@ public class AdmSandbox {
         }
     }
 
-    /** A member's last accepted action, its JSON (when retained) and how often it was accepted. */
-    public record StoredMember(String action, JsonNode member, int timesAccepted) {
+    /** A member's last accepted action, its JSON (when retained), how often and when it was last accepted. */
+    public record StoredMember(String action, JsonNode member, int timesAccepted, Instant acceptedAt) {
     }
 }

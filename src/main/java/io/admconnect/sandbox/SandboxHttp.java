@@ -151,7 +151,7 @@ public class SandboxHttp {
         ArrayNode members = answer.putArray("members");
         dataSet.members().forEach((id, stored) -> {
             ObjectNode item = members.addObject().put("externalUserId", id).put("action", stored.action())
-                    .put("timesAccepted", stored.timesAccepted());
+                    .put("timesAccepted", stored.timesAccepted()).put("acceptedAt", stored.acceptedAt().toString());
             if (withMember) {
                 item.set("member", stored.member());
             }

@@ -205,6 +205,30 @@ public final class FieldMapping {
         return Collections.unmodifiableMap(canonical);
     }
 
+    /**
+     * Maps one CSV row ({@code names} the header's column names, "" for an unnamed column): as {@link #apply(Map)}
+     * on the row's values by column name. The identity mapping, a file drop's usual case, takes the canonical
+     * columns straight from the row instead of building that map first (millions of rows per file).
+     */
+    public Map<String, Object> apply(String[] names, String[] values) {
+        if (fields == null) {
+            Map<String, Object> canonical = new LinkedHashMap<>();
+            for (int column = 0; column < names.length; column++) {
+                if (CANONICAL.contains(names[column]) && !isAbsent(values[column])) {
+                    canonical.put(names[column], values[column]);
+                }
+            }
+            return Collections.unmodifiableMap(canonical);
+        }
+        Map<String, Object> row = new LinkedHashMap<>(names.length * 2);
+        for (int column = 0; column < names.length; column++) {
+            if (!names[column].isEmpty()) {
+                row.put(names[column], values[column]);
+            }
+        }
+        return apply(row);
+    }
+
     /** The canonical fields this mapping can write (all of them for the identity mapping). */
     public Set<String> canonicalFields() {
         return fields == null ? new LinkedHashSet<>(CANONICAL_FIELDS) : Collections.unmodifiableSet(fields.keySet());

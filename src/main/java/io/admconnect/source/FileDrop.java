@@ -5,7 +5,10 @@ import java.time.Duration;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
 
+import io.admconnect.adm.AdmConstants;
+import io.admconnect.batching.Delivery;
 import io.admconnect.batching.MemberStore;
 import io.admconnect.processor.ProcessedRecords;
 import io.admconnect.processor.SourceRecord;
@@ -48,6 +51,11 @@ public class FileDrop {
     @Inject
     MeterRegistry registry;
 
+    @Inject
+    Delivery delivery;
+
+    private volatile ExecutorService readers;
+
     /**
      * The split expression: the file's records in chunks, in file order, without those stored before. A
      * file stored completely before (its move to {@code .done/} did not happen) gives no chunk at all.
@@ -74,7 +82,19 @@ public class FileDrop {
         } else {
             LOG.infof("File %s: reading (%d bytes)", key.name(), key.size());
         }
-        return new ResumedChunks(reader, stored.lastLine());
+        return new ReadAhead(new ResumedChunks(reader, stored.lastLine()), readers(exchange));
+    }
+
+    /** The threads that read files ahead of their routes (managed, and shut down, by Camel). */
+    private ExecutorService readers(Exchange exchange) {
+        if (readers == null) {
+            synchronized (this) {
+                if (readers == null) {
+                    readers = exchange.getContext().getExecutorServiceManager().newCachedThreadPool(this, "FileDropReadAhead");
+                }
+            }
+        }
+        return readers;
     }
 
     /** Before a chunk is normalized: the checkpoint that its members are stored with (where the chunk ends). */
@@ -112,14 +132,16 @@ public class FileDrop {
     }
 
     /**
-     * After the last chunk: every record of the file is stored, so it may be acknowledged (moved to {@code .done/}).
-     * The body becomes the file's one-line summary (counts, no values) for the route that uses the Kamelet.
+     * After the last chunk: every record of the file is stored, so it may be acknowledged (moved to {@code .done/}),
+     * and its last members need not wait for more to fill their batches. The body becomes the file's one-line
+     * summary (counts, no values) for the route that uses the Kamelet.
      */
     public void finished(Exchange exchange) {
         FileProgress progress = progress(exchange);
         if (!progress.stored().completed()) {
             progress.completed(processedFiles.complete(progress.key(), progress.stored()));
         }
+        delivery.flush(exchange.getMessage().getHeader(AdmConstants.DATA_SET, String.class));
         exchange.getMessage().setBody(summary(exchange));
     }
 

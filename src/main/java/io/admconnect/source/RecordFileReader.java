@@ -291,13 +291,7 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
                 records.add(unreadable(raw));
                 continue;
             }
-            Map<String, Object> fields = new LinkedHashMap<>(header.length * 2);
-            for (int column = 0; column < row.length; column++) {
-                if (!header[column].isEmpty()) {
-                    fields.put(header[column], row[column]);
-                }
-            }
-            records.add(SourceRecord.of(raw.line(), mapping.apply(fields)));
+            records.add(SourceRecord.of(raw.line(), mapping.apply(header, row)));
         }
         return records;
     }

@@ -13,6 +13,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.admconnect.batching.Delivery;
 import io.admconnect.batching.MemberStore;
 import io.admconnect.processor.ProcessedRecords;
 import io.admconnect.processor.SourceName;
@@ -49,6 +50,9 @@ public class SalesforceSync {
 
     @Inject
     MemberStore store;
+
+    @Inject
+    Delivery delivery;
 
     /** Starts a poll: the SOQL of everything changed since the watermark, oldest first. */
     public void prepare(Exchange exchange) {
@@ -96,13 +100,19 @@ public class SalesforceSync {
         exchange.getMessage().setBody(records);
     }
 
-    /** Stores the page's members and, in the same transaction, the watermark they reach. */
+    /**
+     * Stores the page's members and, in the same transaction, the watermark they reach. After the last page the
+     * poll's members need not wait for more to fill their batches.
+     */
     public void store(Exchange exchange) {
         ProcessedRecords processed = exchange.getMessage().getBody(ProcessedRecords.class);
         String watermark = exchange.getProperty(WATERMARK, String.class);
         String source = SourceName.of(exchange);
         store.append(processed.dataSet(), source, processed.members(),
                 watermark == null ? null : watermarks.advanceTo(source, watermark));
+        if (!exchange.getProperty(MORE, false, Boolean.class)) {
+            delivery.flush(processed.dataSet());
+        }
     }
 
     /** After the last page: the body becomes the poll's one-line summary (a count, no values) for the route that uses the Kamelet. */

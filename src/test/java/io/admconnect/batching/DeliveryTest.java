@@ -10,7 +10,9 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.time.Instant;
+import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -267,18 +269,81 @@ class DeliveryTest {
         template.sendBody("direct:test-source", records);
 
         await().atMost(Duration.ofSeconds(20)).until(() -> accepted("crm_test_source") == 20);
+        // ADM has them; the store lets go of a batch once ADM's answer is back
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.membersInFlight("crm_test_source") == 0);
         double received = sum("adm.records.received", "source", "test-source");
         double rejected = sum("adm.records.rejected", "source", "test-source");
         double uploaded = sum("adm.members.uploaded", "data_set", "crm_test_source");
         double deadLettered = sum("adm.members.dead_lettered", "data_set", "crm_test_source");
         assertEquals(22, received);
         assertEquals(2, rejected);
-        assertEquals(0, store.membersInFlight("crm_test_source"));
         assertEquals(received, rejected + uploaded + deadLettered, "received = rejected + uploaded + dead-lettered + in flight");
         given().get("/q/metrics").then().statusCode(200)
                 .body(org.hamcrest.Matchers.containsString("adm_records_received_total{source=\"test-source\"} 22.0"))
                 .body(org.hamcrest.Matchers.containsString("adm_records_rejected_total{reason=\"no_consent\",source=\"test-source\"} 1.0"))
                 .body(org.hamcrest.Matchers.containsString("adm_members_uploaded_total{data_set=\"crm_test_source\"} 20.0"));
+    }
+
+    @Test
+    void concurrentAppendsShareACommitAndOneFailingStepFailsAlone() throws Exception {
+        // The first append holds the commit for a moment, so the next ones queue up and are committed together.
+        Thread slow = new Thread(() -> store.append("dlv_group", "test", members("group-slow", 3, AdmMember.CREATE),
+                connection -> sleep(300)));
+        slow.start();
+        Thread.sleep(50);
+        List<Thread> appends = new ArrayList<>();
+        List<Throwable> failures = Collections.synchronizedList(new ArrayList<>());
+        for (int i = 0; i < 10; i++) {
+            String prefix = "group-" + i;
+            MemberStore.TransactionStep step = i == 4 ? connection -> {
+                throw new SQLException("checkpoint moved on meanwhile");
+            } : null;
+            Thread append = new Thread(() -> {
+                try {
+                    store.append("dlv_group", "test", members(prefix, 3, AdmMember.CREATE), step);
+                } catch (StoreException e) {
+                    failures.add(e);
+                }
+            });
+            append.start();
+            appends.add(append);
+        }
+        slow.join();
+        for (Thread append : appends) {
+            append.join();
+        }
+
+        assertEquals(1, failures.size(), "only the append whose own step failed: " + failures);
+        await().atMost(Duration.ofSeconds(20)).until(() -> accepted("dlv_group") == 30);
+        assertEachAcceptedOnce("dlv_group", 30);
+        assertTrue(sandbox.dataSet("dlv_group").members().keySet().stream().noneMatch(id -> id.startsWith("group-4-")));
+    }
+
+    @Test
+    void aFinishedSourcesMembersAreDueWithoutWaiting() throws Exception {
+        camel.getRouteController().stopRoute("adm-batcher");
+        List<MemberBatch> claimed = new ArrayList<>();
+        try {
+            store.append("dlv_flushed", "test", members("flushed", 20, AdmMember.CREATE));
+            store.append("dlv_waiting", "test", members("waiting", 20, AdmMember.CREATE));
+            BatchLimits limits = new BatchLimits(400, BatchLimits.MAX_BYTES, Duration.ofHours(1));
+
+            claimed.addAll(store.claim(limits, 10, Instant.now(), Map.of("dlv_flushed", Instant.now())));
+
+            assertEquals(List.of("dlv_flushed"), claimed.stream().map(MemberBatch::dataSet).toList());
+            assertEquals(20, claimed.get(0).memberCount());
+        } finally {
+            claimed.forEach(batch -> store.retryLater(batch, Instant.now(), null, false));
+            camel.getRouteController().startRoute("adm-batcher");
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     @Test

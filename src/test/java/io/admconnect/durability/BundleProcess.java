@@ -26,41 +26,48 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /** The packaged bundle ({@code target/quarkus-app}) run as a separate process, as ops run it. */
-final class BundleProcess {
+public final class BundleProcess {
 
-    static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
     private final String name;
     private final Map<String, String> environment;
     private final Path logDirectory;
     private final int port;
+    private final List<String> jvmOptions;
     private Process process;
     private int starts;
 
-    BundleProcess(String name, int port, Map<String, String> environment, Path logDirectory) {
+    public BundleProcess(String name, int port, Map<String, String> environment, Path logDirectory) {
+        this(name, port, environment, logDirectory, List.of("-Xmx512m"));
+    }
+
+    public BundleProcess(String name, int port, Map<String, String> environment, Path logDirectory, List<String> jvmOptions) {
         this.name = name;
         this.port = port;
         this.environment = environment;
         this.logDirectory = logDirectory;
+        this.jvmOptions = jvmOptions;
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Starts the process and waits until its readiness check is UP. */
-    void start() throws Exception {
+    public void start() throws Exception {
         Files.createDirectories(logDirectory);
         String jar = System.getProperty("bundle.jar", "target/quarkus-app/quarkus-run.jar");
-        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar));
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", jar));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(logDirectory.resolve(name + ".log").toFile()));
         builder.environment().putAll(environment);
@@ -92,7 +99,7 @@ final class BundleProcess {
         process.waitFor();
     }
 
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
             if (!process.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
@@ -102,7 +109,7 @@ final class BundleProcess {
     }
 
     /** Stops every process that was started (null ones are skipped): the tests' teardown. */
-    static void stopAll(BundleProcess... processes) throws InterruptedException {
+    public static void stopAll(BundleProcess... processes) throws InterruptedException {
         for (BundleProcess process : processes) {
             if (process != null) {
                 process.stop();
@@ -112,6 +119,11 @@ final class BundleProcess {
 
     int starts() {
         return starts;
+    }
+
+    /** The running process's id (to read its CPU time and memory from /proc). */
+    public long pid() {
+        return process.pid();
     }
 
     // ---- the webhook and the sandbox, as the durability tests use them -----------------------------
@@ -166,13 +178,13 @@ final class BundleProcess {
     }
 
     /** The webhook signature of a body: {@code sha256=<hex HMAC-SHA256>}. */
-    static String sign(String secret, String body) throws Exception {
+    public static String sign(String secret, String body) throws Exception {
         Mac mac = Mac.getInstance("HmacSHA256");
         mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
         return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
     }
 
-    static void deleteRecursively(Path directory) throws IOException {
+    public static void deleteRecursively(Path directory) throws IOException {
         if (Files.exists(directory)) {
             try (var paths = Files.walk(directory)) {
                 paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());

@@ -236,7 +236,8 @@ class LeaderElectionIT {
     private Set<String> membersInFlight(String replica) throws Exception {
         Set<String> ids = new TreeSet<>();
         try (Connection connection = DriverManager.getConnection(JDBC + "?currentSchema=" + SCHEMA, "postgres", "");
-                var select = connection.prepareStatement("select c.members from member_chunk c join member_batch b on b.id = c.batch_id"
+                var select = connection.prepareStatement("select d.members from member_chunk c join member_chunk_data d on d.chunk_id = c.id"
+                        + " join member_batch b on b.id = c.batch_id"
                         + " where b.in_flight and b.claimed_by = ?")) {
             select.setString(1, replica);
             ResultSet chunks = select.executeQuery();

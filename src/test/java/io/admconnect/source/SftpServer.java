@@ -9,16 +9,21 @@ import java.lang.annotation.Target;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import org.apache.sshd.common.config.keys.PublicKeyEntry;
 import org.apache.sshd.common.file.virtualfs.VirtualFileSystemFactory;
 import org.apache.sshd.server.SshServer;
 import org.apache.sshd.server.keyprovider.SimpleGeneratorHostKeyProvider;
+import org.apache.sshd.server.session.ServerSession;
+import org.apache.sshd.sftp.server.FileHandle;
+import org.apache.sshd.sftp.server.SftpEventListener;
 import org.apache.sshd.sftp.server.SftpSubsystemFactory;
 
 /**
@@ -43,6 +48,8 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
     private SshServer server;
     private Path root;
     private Path keys;
+    /** When the server first sent bytes of each file (by file name): where a benchmark's clock starts. */
+    private final Map<String, Instant> firstReads = new ConcurrentHashMap<>();
 
     @Override
     public Map<String, String> start() {
@@ -56,7 +63,15 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
             server.setPort(0);
             server.setKeyPairProvider(hostKey);
             server.setPasswordAuthenticator((user, password, session) -> USER.equals(user) && PASSWORD.equals(password));
-            server.setSubsystemFactories(List.of(new SftpSubsystemFactory()));
+            SftpSubsystemFactory sftp = new SftpSubsystemFactory();
+            sftp.addSftpEventListener(new SftpEventListener() {
+                @Override
+                public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
+                        int dataOffset, int dataLen) {
+                    firstReads.putIfAbsent(localHandle.getFile().getFileName().toString(), Instant.now());
+                }
+            });
+            server.setSubsystemFactories(List.of(sftp));
             server.setFileSystemFactory(new VirtualFileSystemFactory(root));
             server.start();
             PublicKey key = hostKey.loadKeys(null).iterator().next().getPublic();
@@ -86,6 +101,11 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
         Map<String, String> environment = new HashMap<>();
         settings.forEach((key, value) -> environment.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
         return environment;
+    }
+
+    /** When the server first sent bytes of a file of this name, or null. */
+    public Instant firstRead(String fileName) {
+        return firstReads.get(fileName);
     }
 
     @Override

@@ -1,0 +1,570 @@
+package io.admconnect.bench;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.tools.attach.VirtualMachine;
+import io.admconnect.durability.BundleProcess;
+import io.admconnect.source.SftpServer;
+
+/**
+ * The end-to-end benchmark (BENCHMARKS.md): the packaged bundle ({@code target/quarkus-app}) runs as a
+ * process of its own against the ADM sandbox in another, as in {@code KillNineIT}; an embedded SFTP server
+ * (Apache MINA SSHD) runs here.
+ * <ul>
+ * <li>{@code sftp}: a CSV of N synthetic CRM records ({@link CrmRecords}) is dropped into the SFTP inbox;
+ * measured from the first byte the SFTP server sends to the last member the sandbox accepts. The same run
+ * gives the {@link BaselineUpload} the same file and a fresh sandbox, for the ratio. On the embedded store
+ * and on PostgreSQL.</li>
+ * <li>{@code webhook}: signed requests of one record each at a fixed rate (open loop: each request leaves at
+ * its scheduled time whatever the answers do); the latency of a record is the time the sandbox accepted it
+ * minus the time its request was due to leave.</li>
+ * </ul>
+ * CPU seconds and peak RSS come from {@code /proc} per process, heap from the bundle's own metrics. Prints
+ * Markdown tables and writes them to {@code target/bench-e2e/report.md}.
+ *
+ * <p>Run with {@code ./mvnw -B -Pbench-e2e verify -Dbench.e2e.args="..."}; arguments ({@code key=value}):
+ * {@code records} (sizes, default {@code 1000000,5000000}), {@code runs} (any of {@code baseline,embedded,postgres,webhook}),
+ * {@code rate} (webhook requests/s, 1000), {@code seconds} (webhook measured seconds, 30), {@code warmup} (webhook
+ * seconds not measured, 10), {@code jvm} (options of the bundle and the baseline, {@code -Xmx512m}), {@code validate}
+ * (the sandbox checks each request against the OpenAPI file, {@code true}), {@code profile} (async-profiler flame
+ * graphs of the bundle and the sandbox during the measured part, {@code false}).
+ */
+public final class EndToEndBenchmark {
+
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final String SECRET = "bench-webhook-secret";
+    private static final String SFTP_DATA_SET = "crm_bench_sftp";
+    private static final String BASELINE_DATA_SET = "crm_bench_baseline";
+    private static final String WEBHOOK_DATA_SET = "crm_bench_webhook";
+    private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
+    /** Webhook requests in flight at most (the sender's connections). */
+    private static final int CONNECTIONS = 64;
+
+    private final Map<String, String> options;
+    private final Path work = Path.of("target", "bench-e2e").toAbsolutePath();
+    private final CrmRecords records = new CrmRecords(7, "crm-");
+    private final CrmRecords warmupRecords = new CrmRecords(8, "warm-");
+    private final List<String> sftpRows = new ArrayList<>();
+    private final List<String> webhookRows = new ArrayList<>();
+    private final Map<Integer, Double> baselineRates = new HashMap<>();
+    private SftpServer sftp;
+    private Map<String, String> sftpSettings;
+    private Path profiler;
+    private int run;
+
+    private EndToEndBenchmark(Map<String, String> options) {
+        this.options = options;
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new LinkedHashMap<>();
+        options.putAll(Map.of("records", "1000000,5000000", "runs", "baseline,embedded,postgres,webhook", "warmupRecords", "200000",
+                "rate", "1000", "seconds", "30", "warmupSeconds", "60", "jvm", "-Xmx512m", "validate", "false", "profile", "false"));
+        for (String arg : args) {
+            int eq = arg.indexOf('=');
+            if (eq < 0 || !options.containsKey(arg.substring(0, eq))) {
+                throw new IllegalArgumentException("unknown argument " + arg + "; known: " + options.keySet());
+            }
+            options.put(arg.substring(0, eq), arg.substring(eq + 1));
+        }
+        new EndToEndBenchmark(options).runAll();
+        System.exit(0); // the embedded SFTP server's threads would keep the JVM alive
+    }
+
+    private void runAll() throws Exception {
+        Files.createDirectories(work);
+        List<String> runs = List.of(options.get("runs").split(","));
+        String started = LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME);
+        String loadBefore = loadAverage();
+        sftp = new SftpServer();
+        sftpSettings = sftp.start();
+        try {
+            Files.createDirectories(sftp.root().resolve("baseline"));
+            int warmupCount = Integer.parseInt(options.get("warmupRecords"));
+            Path warmup = warmupCount == 0 ? null : warmupRecords.csv(work.resolve("data"), warmupCount);
+            for (String size : options.get("records").split(",")) {
+                int count = Integer.parseInt(size.trim());
+                Path file = records.csv(work.resolve("data"), count);
+                for (String name : List.of("baseline", "embedded", "postgres")) {
+                    if (runs.contains(name)) {
+                        sftpRows.add(name.equals("baseline") ? baseline(warmup, file, count) : pipeline(name, warmup, file, count));
+                    }
+                }
+            }
+            if (runs.contains("webhook")) {
+                webhookRows.add(webhook());
+            }
+        } finally {
+            sftp.stop();
+        }
+        String report = report(started, loadBefore);
+        Files.writeString(work.resolve("report.md"), report);
+        System.out.println(report);
+    }
+
+    // ---- SFTP ------------------------------------------------------------------------------------
+
+    /** The baseline program, as a process of its own, against a fresh sandbox: the warm-up file (if any), then the measured one. */
+    private String baseline(Path warmup, Path file, int count) throws Exception {
+        String name = "baseline-" + (++run) + "-" + count + ".csv";
+        Path runDirectory = runDirectory(name);
+        BundleProcess sandbox = sandbox(runDirectory);
+        Path directory = sftp.root().resolve("baseline");
+        try {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+            command.addAll(jvmOptions());
+            command.addAll(List.of("-cp", System.getProperty("java.class.path"), BaselineUpload.class.getName(),
+                    "127.0.0.1", sftpSettings.get("sftp.port"), SftpServer.USER, SftpServer.PASSWORD, sftpSettings.get("sftp.known-hosts-file"),
+                    sandbox.baseUrl() + "/sandbox", BASELINE_DATA_SET, "5000", "2"));
+            if (warmup != null) {
+                Files.createLink(directory.resolve("warmup-" + name), warmup);
+                command.add("baseline/warmup-" + name);
+            }
+            Files.createLink(directory.resolve(name), file);
+            command.add("baseline/" + name);
+            // CPU and memory of the measured file: the baseline reports its own (its JVM's start and warm-up excluded).
+            ProcessUsage sandboxBefore = ProcessUsage.of(sandbox.pid());
+            long acceptedBefore = 0;
+            Process baseline = new ProcessBuilder(command).redirectError(runDirectory.resolve("baseline.log").toFile()).start();
+            JsonNode result = null;
+            try (BufferedReader lines = baseline.inputReader(StandardCharsets.UTF_8)) {
+                for (String line = lines.readLine(); line != null; line = lines.readLine()) {
+                    result = MAPPER.readTree(line);
+                    if (result.path("file").asText().contains("warmup-")) {
+                        sandboxBefore = ProcessUsage.of(sandbox.pid());
+                        acceptedBefore = dataSetState(sandbox, BASELINE_DATA_SET).path("membersAccepted").asLong();
+                    }
+                }
+            }
+            if (baseline.waitFor() != 0 || result == null) {
+                throw new IllegalStateException("the baseline failed; see " + runDirectory.resolve("baseline.log"));
+            }
+            ProcessUsage sandboxUsed = ProcessUsage.of(sandbox.pid());
+            JsonNode dataSet = dataSetState(sandbox, BASELINE_DATA_SET);
+            double seconds = seconds(sftp.firstRead(name), Instant.parse(dataSet.path("lastAcceptedAt").asText()));
+            double rate = count / seconds;
+            baselineRates.put(count, rate);
+            return row("baseline (no Camel, no store)", count, result.path("members").asLong(),
+                    dataSet.path("membersAccepted").asLong() - acceptedBefore, seconds, rate, result.path("cpuSeconds").asDouble(),
+                    sandboxUsed.cpuSeconds() - sandboxBefore.cpuSeconds(), result.path("peakRssMb").asLong(), "-");
+        } finally {
+            BundleProcess.stopAll(sandbox);
+            try (var links = Files.list(directory)) {
+                for (Path link : links.toList()) {
+                    Files.delete(link);
+                }
+            }
+        }
+    }
+
+    /** The bundle's SFTP route on the given store, against a fresh sandbox. */
+    private String pipeline(String store, Path warmup, Path file, int count) throws Exception {
+        String name = store + "-" + (++run) + "-" + count + ".csv";
+        Path runDirectory = runDirectory(name);
+        BundleProcess sandbox = sandbox(runDirectory);
+        BundleProcess bundle = null;
+        try {
+            Map<String, String> environment = bundleEnvironment(sandbox, runDirectory, store);
+            environment.putAll(Map.of("SFTP_HOST", "127.0.0.1", "SFTP_PORT", sftpSettings.get("sftp.port"), "SFTP_USERNAME", SftpServer.USER,
+                    "SFTP_PASSWORD", SftpServer.PASSWORD, "SFTP_DIRECTORY", SftpServer.DIRECTORY, "SFTP_DATA_SET", SFTP_DATA_SET,
+                    "SFTP_POLL_DELAY", "200ms", "SFTP_KNOWN_HOSTS_FILE", sftpSettings.get("sftp.known-hosts-file")));
+            bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions());
+            bundle.start();
+            if (warmup != null) {
+                deliver(bundle, sandbox, "warmup-" + name, warmup);
+            }
+            long accepted = dataSetState(sandbox, SFTP_DATA_SET).path("membersAccepted").asLong();
+            ProcessUsage bundleBefore = ProcessUsage.of(bundle.pid());
+            ProcessUsage sandboxBefore = ProcessUsage.of(sandbox.pid());
+            try (HeapSampler heap = new HeapSampler(bundle); Profiling profiling = profile(name, bundle, sandbox)) {
+                long members = deliver(bundle, sandbox, name, file);
+                JsonNode dataSet = dataSetState(sandbox, SFTP_DATA_SET);
+                ProcessUsage bundleUsed = ProcessUsage.of(bundle.pid());
+                ProcessUsage sandboxUsed = ProcessUsage.of(sandbox.pid());
+                double seconds = seconds(sftp.firstRead(name), Instant.parse(dataSet.path("lastAcceptedAt").asText()));
+                return row("pipeline, " + (store.equals("postgres") ? "PostgreSQL" : "embedded") + " store", count, members,
+                        dataSet.path("membersAccepted").asLong() - accepted, seconds, count / seconds, bundleUsed.cpuSeconds() - bundleBefore.cpuSeconds(),
+                        sandboxUsed.cpuSeconds() - sandboxBefore.cpuSeconds(), bundleUsed.peakRssMb(), heap.summary());
+            }
+        } finally {
+            BundleProcess.stopAll(bundle, sandbox);
+        }
+    }
+
+    /**
+     * Drops a file into the inbox (a hard link, so it appears whole), waits until the bundle stored it and the
+     * sandbox accepted every member it made of it; returns how many members that was.
+     */
+    private long deliver(BundleProcess bundle, BundleProcess sandbox, String name, Path file) throws Exception {
+        Path inbox = sftp.root().resolve(SftpServer.DIRECTORY);
+        long before = (long) metric(bundle, "adm_file_members_stored_total{source=\"sftp\"");
+        Files.createLink(inbox.resolve(name), file);
+        Duration timeout = Duration.ofSeconds(Math.max(120, Files.size(file) >> 19)); // 2 s per MB
+        await("the file to be stored", timeout, () -> Files.exists(inbox.resolve(".done").resolve(name)));
+        long stored = (long) metric(bundle, "adm_file_members_stored_total{source=\"sftp\"");
+        await("the sandbox to accept every member", timeout,
+                () -> dataSetState(sandbox, SFTP_DATA_SET).path("membersAccepted").asLong() >= stored);
+        return stored - before;
+    }
+
+    private String row(String what, int count, long members, long accepted, double seconds, double rate, double cpu, double sandboxCpu,
+            long peakRss, String heap) {
+        Double baseline = baselineRates.get(count);
+        String row = String.format("| %s | %,d | %,d | %,d | %.1f | %,.0f | %s | %.1f | %.1f | %,d | %s |", what, count, members, accepted,
+                seconds, rate, baseline == null ? "-" : String.format("%.2f", rate / baseline), cpu, sandboxCpu, peakRss, heap);
+        System.out.println(row);
+        return row;
+    }
+
+    // ---- webhook ---------------------------------------------------------------------------------
+
+    /**
+     * Open-loop load: request i (one record, {@code crm-i}) is due at start + i / rate and leaves then,
+     * whether earlier requests were answered or not (so a slow bundle cannot slow the clock down).
+     */
+    private String webhook() throws Exception {
+        Path runDirectory = runDirectory("webhook-" + (++run));
+        BundleProcess sandbox = sandbox(runDirectory);
+        BundleProcess bundle = null;
+        try {
+            Map<String, String> environment = bundleEnvironment(sandbox, runDirectory, "embedded");
+            environment.putAll(Map.of("WEBHOOK_SECRET", SECRET, "WEBHOOK_DATA_SET", WEBHOOK_DATA_SET));
+            bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions());
+            bundle.start();
+            int rate = Integer.parseInt(options.get("rate"));
+            int warmup = rate * Integer.parseInt(options.get("warmupSeconds"));
+            int total = warmup + rate * Integer.parseInt(options.get("seconds"));
+            String[] bodies = new String[total];
+            String[] signatures = new String[total];
+            for (int i = 0; i < total; i++) {
+                bodies[i] = records.json(i);
+                signatures[i] = BundleProcess.sign(SECRET, bodies[i]);
+            }
+            long[] dueAt = new long[total];
+            long[] answeredAfter = new long[total];
+            AtomicLong acceptedRecords = new AtomicLong();
+            Map<String, Integer> failures = new ConcurrentHashMap<>();
+            List<CompletableFuture<?>> answers = new ArrayList<>(total);
+            // A CRM sends over a bounded set of kept-alive connections, not a new one per event.
+            Semaphore connections = new Semaphore(CONNECTIONS);
+            ProcessUsage before = null;
+            URI uri = URI.create(bundle.baseUrl() + "/webhooks/crm");
+            long startNanos = System.nanoTime();
+            long startMillis = System.currentTimeMillis();
+            HeapSampler heap = null;
+            Profiling profiling = null;
+            for (int i = 0; i < total; i++) {
+                if (i == warmup) {
+                    before = ProcessUsage.of(bundle.pid());
+                    heap = new HeapSampler(bundle);
+                    profiling = profile("webhook-" + run, bundle, sandbox);
+                }
+                long dueNanos = startNanos + (long) i * 1_000_000_000L / rate;
+                LockSupport.parkNanos(dueNanos - System.nanoTime());
+                dueAt[i] = startMillis + (dueNanos - startNanos) / 1_000_000;
+                connections.acquire(); // a request that finds every connection busy leaves late, and its latency shows it
+                int index = i;
+                answers.add(BundleProcess.HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                        .header("Content-Type", "application/json").header("X-Signature-256", signatures[i])
+                        .POST(HttpRequest.BodyPublishers.ofString(bodies[i])).build(), HttpResponse.BodyHandlers.ofString())
+                        .whenComplete((response, error) -> {
+                            connections.release();
+                            answeredAfter[index] = System.nanoTime() - dueNanos;
+                            if (error == null && response.statusCode() == 202) {
+                                acceptedRecords.addAndGet(accepted(response.body()));
+                            } else {
+                                failures.merge(error != null ? cause(error) : String.valueOf(response.statusCode()), 1, Integer::sum);
+                            }
+                        }));
+            }
+            double sendSeconds = (System.nanoTime() - startNanos) / 1e9;
+            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(2, TimeUnit.MINUTES);
+            await("the sandbox to accept every webhook member", Duration.ofMinutes(2),
+                    () -> dataSetState(sandbox, WEBHOOK_DATA_SET).path("membersAccepted").asLong() >= acceptedRecords.get());
+            ProcessUsage used = ProcessUsage.of(bundle.pid());
+            heap.close();
+            profiling.close();
+            Map<String, Long> acceptedAt = acceptedAt(sandbox, WEBHOOK_DATA_SET);
+            List<Long> latencies = new ArrayList<>();
+            for (int i = warmup; i < total; i++) {
+                Long at = acceptedAt.get("crm-" + i);
+                if (at != null) {
+                    latencies.add(at - dueAt[i]);
+                }
+            }
+            long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+            long[] acks = Arrays.stream(answeredAfter, warmup, total).map(nanos -> nanos / 1_000_000).sorted().toArray();
+            String row = String.format("| %,d | %,.0f | %,d | %,d | %s | %,d | %,d | %,d / %,d | %.1f | %,d | %s |", rate, total / sendSeconds,
+                    total - warmup, sorted.length, failures.isEmpty() ? "0" : failures.toString(), percentile(sorted, 50), percentile(sorted, 99), percentile(acks, 50),
+                    percentile(acks, 99), used.cpuSeconds() - before.cpuSeconds(), used.peakRssMb(), heap.summary());
+            System.out.println(row);
+            return row;
+        } finally {
+            BundleProcess.stopAll(bundle, sandbox);
+        }
+    }
+
+    private static String cause(Throwable error) {
+        Throwable cause = error.getCause() != null ? error.getCause() : error;
+        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
+    }
+
+    private static long accepted(String answer) {
+        try {
+            return MAPPER.readTree(answer).path("accepted").asLong();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private static long percentile(long[] sorted, int percentile) {
+        return sorted.length == 0 ? -1 : sorted[Math.min(sorted.length - 1, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
+    }
+
+    /** Every member of the data set the sandbox accepted, by external id, with when it accepted it (epoch millis). */
+    private static Map<String, Long> acceptedAt(BundleProcess sandbox, String dataSet) throws Exception {
+        JsonNode members = MAPPER.readTree(get(sandbox, "/sandbox/_control/data-sets/" + dataSet + "/members?withMember=false"));
+        Map<String, Long> acceptedAt = new HashMap<>();
+        for (JsonNode member : members.path("members")) {
+            acceptedAt.put(member.path("externalUserId").asText(), Instant.parse(member.path("acceptedAt").asText()).toEpochMilli());
+        }
+        return acceptedAt;
+    }
+
+    // ---- processes -------------------------------------------------------------------------------
+
+    /** A fresh sandbox: counts only (no member JSON kept), every request checked against the OpenAPI file unless told not to. */
+    private BundleProcess sandbox(Path runDirectory) throws Exception {
+        BundleProcess sandbox = new BundleProcess("sandbox", BundleProcess.freePort(), Map.of("ADM_SANDBOX", "true",
+                "SANDBOX_RETAIN_MEMBERS", "false", "SANDBOX_VALIDATE_REQUESTS", options.get("validate"),
+                "ADM_DATA_DIR", runDirectory.resolve("sandbox-data").toString()), runDirectory, List.of("-Xmx4g"));
+        sandbox.start();
+        return sandbox;
+    }
+
+    private static Map<String, String> bundleEnvironment(BundleProcess sandbox, Path runDirectory, String store) throws Exception {
+        String sandboxRoot = sandbox.baseUrl() + "/sandbox";
+        Map<String, String> environment = new HashMap<>(Map.of("ADM_API_URL", sandboxRoot, "ADM_AUTH_URL", sandboxRoot + "/auth/o2/token",
+                "ADM_CLIENT_ID", "sandbox-client", "ADM_CLIENT_SECRET", "sandbox-secret", "ADM_REFRESH_TOKEN", "Atzr|sandbox-refresh-token",
+                "ADM_MANAGER_ACCOUNT_ID", "bench-manager", "ADM_DATA_DIR", runDirectory.resolve("bundle-data").toString()));
+        if (store.equals("postgres")) {
+            try (Connection connection = DriverManager.getConnection(POSTGRES, "postgres", "");
+                    Statement statement = connection.createStatement()) {
+                statement.execute("drop schema if exists bench cascade");
+                statement.execute("create schema bench");
+            }
+            environment.putAll(Map.of("QUARKUS_DATASOURCE_JDBC_URL", POSTGRES + "?currentSchema=bench", "QUARKUS_DATASOURCE_USERNAME", "postgres"));
+        }
+        return environment;
+    }
+
+    private List<String> jvmOptions() {
+        return List.of(options.get("jvm").trim().split("\\s+"));
+    }
+
+    private Path runDirectory(String name) throws IOException {
+        Path directory = work.resolve("runs").resolve(name);
+        BundleProcess.deleteRecursively(directory);
+        return Files.createDirectories(directory);
+    }
+
+    private static JsonNode dataSetState(BundleProcess sandbox, String name) throws Exception {
+        for (JsonNode dataSet : MAPPER.readTree(get(sandbox, "/sandbox/_control/state")).path("dataSets")) {
+            if (name.equals(dataSet.path("name").asText())) {
+                return dataSet;
+            }
+        }
+        return MAPPER.createObjectNode();
+    }
+
+    /** The sum of the samples of a Prometheus metric whose line starts with {@code prefix} (name and first labels). */
+    private static double metric(BundleProcess bundle, String prefix) throws Exception {
+        double sum = 0;
+        for (String line : get(bundle, "/q/metrics").split("\n")) {
+            if (line.startsWith(prefix)) {
+                sum += Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return sum;
+    }
+
+    private static String get(BundleProcess process, String path) throws Exception {
+        return BundleProcess.HTTP.send(HttpRequest.newBuilder(URI.create(process.baseUrl() + path)).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+
+    private static void await(String what, Duration timeout, Check check) throws Exception {
+        Instant deadline = Instant.now().plus(timeout);
+        while (!check.done()) {
+            if (Instant.now().isAfter(deadline)) {
+                throw new IllegalStateException("gave up waiting for " + what + " after " + timeout);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    @FunctionalInterface
+    private interface Check {
+        boolean done() throws Exception;
+    }
+
+    private static double seconds(Instant from, Instant to) {
+        return Duration.between(from, to).toMillis() / 1000.0;
+    }
+
+    /** Every second: the bundle's heap (used and committed, from its metrics); keeps the peaks. */
+    private static final class HeapSampler implements AutoCloseable {
+        private final Thread thread;
+        private volatile boolean running = true;
+        private double peakUsed;
+        private double peakCommitted;
+
+        HeapSampler(BundleProcess bundle) {
+            thread = new Thread(() -> {
+                while (running) {
+                    try {
+                        peakUsed = Math.max(peakUsed, metric(bundle, "jvm_memory_used_bytes{area=\"heap\""));
+                        peakCommitted = Math.max(peakCommitted, metric(bundle, "jvm_memory_committed_bytes{area=\"heap\""));
+                        Thread.sleep(1000);
+                    } catch (InterruptedException e) {
+                        return;
+                    } catch (Exception e) {
+                        // the bundle is busy or gone: the next sample will tell
+                    }
+                }
+            }, "heap-sampler");
+            thread.setDaemon(true);
+            thread.start();
+        }
+
+        String summary() {
+            return String.format("%,d / %,d", (long) peakUsed >> 20, (long) peakCommitted >> 20);
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            running = false;
+            thread.interrupt();
+            thread.join();
+        }
+    }
+
+    // ---- profiling -------------------------------------------------------------------------------
+
+    /**
+     * async-profiler attached to the bundle and the sandbox for the measured part ({@code profile=cpu}: CPU samples
+     * per thread; {@code profile=alloc}: allocated bytes), written as collapsed stacks and a flame graph; else nothing.
+     */
+    private Profiling profile(String name, BundleProcess... processes) throws Exception {
+        String event = options.get("profile");
+        if (event.equals("false")) {
+            return () -> {
+            };
+        }
+        if (profiler == null) {
+            try (InputStream library = EndToEndBenchmark.class.getClassLoader().getResourceAsStream("linux-x64/libasyncProfiler.so")) {
+                if (library == null) {
+                    throw new IllegalStateException("profile needs tools.profiler:async-profiler on the class path (the bench-e2e profile)");
+                }
+                profiler = work.resolve("libasyncProfiler.so");
+                Files.copy(library, profiler, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
+        }
+        String[] labels = { "bundle", "sandbox" };
+        for (BundleProcess process : processes) {
+            agent(process, event.equals("alloc") ? "start,event=alloc" : "start,event=cpu,interval=5ms,threads");
+        }
+        return () -> {
+            for (int i = 0; i < processes.length; i++) {
+                Path out = work.resolve("profiles").resolve(name.replace(".csv", "") + "-" + labels[i] + "-" + event);
+                Files.createDirectories(out.getParent());
+                String weight = event.equals("alloc") ? ",total" : "";
+                agent(processes[i], "dump,collapsed" + weight + ",file=" + out + ".collapsed");
+                agent(processes[i], "stop" + weight + ",file=" + out + ".html");
+                System.out.println("Profile: " + out + ".collapsed, .html");
+            }
+        };
+    }
+
+    private void agent(BundleProcess process, String command) throws Exception {
+        VirtualMachine vm = VirtualMachine.attach(String.valueOf(process.pid()));
+        try {
+            vm.loadAgentPath(profiler.toString(), command);
+        } finally {
+            vm.detach();
+        }
+    }
+
+    @FunctionalInterface
+    private interface Profiling extends AutoCloseable {
+        @Override
+        void close() throws Exception;
+    }
+
+    // ---- report ----------------------------------------------------------------------------------
+
+    private String report(String started, String loadBefore) throws Exception {
+        StringBuilder report = new StringBuilder();
+        report.append(String.format("End-to-end benchmark, %s; %s; %s; load average before %s, after %s.%n", started, machine(),
+                "JDK " + System.getProperty("java.version"), loadBefore, loadAverage()));
+        report.append(String.format("Bundle and baseline JVM: `%s`; sandbox validates requests against the OpenAPI file: %s; "
+                + "ADM_BATCH_MAX_MEMBERS 5000, ADM_BATCH_MAX_WAIT 5s, ADM_DELIVERY_CONCURRENCY 2.%n%n", options.get("jvm"), options.get("validate")));
+        if (!sftpRows.isEmpty()) {
+            report.append("SFTP drop: first byte served by the SFTP server to the last member accepted by the sandbox.\n\n");
+            report.append("| run | records | members | accepted by ADM | seconds | records/s | × baseline | CPU s | sandbox CPU s | peak RSS MB | heap used / committed MB (peak) |\n");
+            report.append("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            sftpRows.forEach(row -> report.append(row).append('\n'));
+            report.append('\n');
+        }
+        if (!webhookRows.isEmpty()) {
+            report.append(String.format("Webhook: one record per request, open loop, %s s measured after %s s of warm-up; latency = accepted by "
+                    + "the sandbox - request due.%n%n", options.get("seconds"), options.get("warmupSeconds")));
+            report.append("| requests/s | sent/s | measured | delivered | failed | p50 ms | p99 ms | 202 p50 / p99 ms | CPU s | peak RSS MB | heap used / committed MB (peak) |\n");
+            report.append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+            webhookRows.forEach(row -> report.append(row).append('\n'));
+        }
+        return report.toString();
+    }
+
+    private static String machine() throws Exception {
+        String model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(line -> line.startsWith("model name")).findFirst()
+                .map(line -> line.substring(line.indexOf(':') + 1).strip()).orElse("unknown CPU");
+        long memory = Files.readAllLines(Path.of("/proc/meminfo")).stream().filter(line -> line.startsWith("MemTotal:")).findFirst()
+                .map(line -> Long.parseLong(line.replaceAll("\\D", "")) >> 20).orElse(0L);
+        return String.format("%d CPUs (%s), %d GB RAM", Runtime.getRuntime().availableProcessors(), model, memory);
+    }
+
+    private static String loadAverage() throws IOException {
+        String[] load = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return load[0] + " " + load[1] + " " + load[2];
+    }
+}
