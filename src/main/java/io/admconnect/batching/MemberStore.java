@@ -24,7 +24,6 @@ import java.util.concurrent.locks.ReentrantLock;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.admconnect.adm.AdmMember;
-import io.admconnect.adm.MemberJson;
 import io.admconnect.adm.UploadResult;
 import io.admconnect.deadletter.DeadLetter;
 import io.admconnect.deadletter.DeadLetterStore;
@@ -110,7 +109,7 @@ public class MemberStore {
         }
         // A file's chunk is serialized on all cores, before the commit lock (a webhook's few members are not worth it).
         List<byte[]> json = (members.size() >= PARALLEL_SERIALIZATION ? members.parallelStream() : members.stream())
-                .map(MemberJson::of).toList();
+                .map(this::serialize).toList();
         Map<String, List<byte[]>> byAction = new LinkedHashMap<>();
         for (int i = 0; i < members.size(); i++) {
             byAction.computeIfAbsent(members.get(i).action(), a -> new ArrayList<>()).add(json.get(i));
@@ -513,7 +512,7 @@ public class MemberStore {
     private DeadLetter deadLetter(MemberBatch batch, MemberBatch.ChunkPosition position, String reason, String details,
             String requestId) {
         JsonNode member = memberAt(batch, position);
-        return new DeadLetter(0, batch.dataSet(), batch.action(), member.path("externalUserId").asText(), write(member), reason,
+        return new DeadLetter(0, batch.dataSet(), batch.action(), member.path("externalUserId").asText(), serialize(member), reason,
                 details, batch.attempts() + 1, requestId, position.chunk().source(), position.chunk().receivedAt(), Instant.now());
     }
 
@@ -530,9 +529,9 @@ public class MemberStore {
         }
     }
 
-    private byte[] write(JsonNode node) {
+    private byte[] serialize(Object member) {
         try {
-            return mapper.writeValueAsBytes(node);
+            return mapper.writeValueAsBytes(member);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -22,12 +22,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -66,8 +60,8 @@ public final class EndToEndBenchmark {
     private static final String BASELINE_DATA_SET = "crm_bench_baseline";
     private static final String WEBHOOK_DATA_SET = "crm_bench_webhook";
     private static final String POSTGRES = "jdbc:postgresql://127.0.0.1:5432/test";
-    /** Webhook requests in flight at most (the sender's connections). */
-    private static final int CONNECTIONS = 64;
+    /** The webhook sender's kept-alive connections: requests in flight at most. */
+    private static final int CONNECTIONS = 32;
 
     private final Map<String, String> options;
     private final Path work = Path.of("target", "bench-e2e").toAbsolutePath();
@@ -263,86 +257,51 @@ public final class EndToEndBenchmark {
             int rate = Integer.parseInt(options.get("rate"));
             int warmup = rate * Integer.parseInt(options.get("warmupSeconds"));
             int total = warmup + rate * Integer.parseInt(options.get("seconds"));
-            String[] bodies = new String[total];
-            String[] signatures = new String[total];
+            int port = Integer.parseInt(bundle.baseUrl().substring(bundle.baseUrl().lastIndexOf(':') + 1));
+            byte[][] requests = new byte[total][];
             for (int i = 0; i < total; i++) {
-                bodies[i] = records.json(i);
-                signatures[i] = BundleProcess.sign(SECRET, bodies[i]);
+                String body = records.json(i);
+                requests[i] = WebhookLoad.request(port, BundleProcess.sign(SECRET, body), body);
             }
-            long[] dueAt = new long[total];
-            long[] answeredAfter = new long[total];
-            AtomicLong acceptedRecords = new AtomicLong();
-            Map<String, Integer> failures = new ConcurrentHashMap<>();
-            List<CompletableFuture<?>> answers = new ArrayList<>(total);
-            // A CRM sends over a bounded set of kept-alive connections, not a new one per event.
-            Semaphore connections = new Semaphore(CONNECTIONS);
-            ProcessUsage before = null;
-            URI uri = URI.create(bundle.baseUrl() + "/webhooks/crm");
-            long startNanos = System.nanoTime();
-            long startMillis = System.currentTimeMillis();
-            HeapSampler heap = null;
-            Profiling profiling = null;
-            for (int i = 0; i < total; i++) {
-                if (i == warmup) {
-                    before = ProcessUsage.of(bundle.pid());
-                    heap = new HeapSampler(bundle);
-                    profiling = profile("webhook-" + run, bundle, sandbox);
+            WebhookLoad load = new WebhookLoad(requests, rate);
+            BundleProcess measured = bundle;
+            ProcessUsage[] before = new ProcessUsage[1];
+            HeapSampler[] heap = new HeapSampler[1];
+            Profiling[] profiling = new Profiling[1];
+            long started = System.nanoTime();
+            load.run(port, CONNECTIONS, () -> {
+                before[0] = ProcessUsage.of(measured.pid());
+                heap[0] = new HeapSampler(measured);
+                try {
+                    profiling[0] = profile("webhook-" + run, measured, sandbox);
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
                 }
-                long dueNanos = startNanos + (long) i * 1_000_000_000L / rate;
-                LockSupport.parkNanos(dueNanos - System.nanoTime());
-                dueAt[i] = startMillis + (dueNanos - startNanos) / 1_000_000;
-                connections.acquire(); // a request that finds every connection busy leaves late, and its latency shows it
-                int index = i;
-                answers.add(BundleProcess.HTTP.sendAsync(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                        .header("Content-Type", "application/json").header("X-Signature-256", signatures[i])
-                        .POST(HttpRequest.BodyPublishers.ofString(bodies[i])).build(), HttpResponse.BodyHandlers.ofString())
-                        .whenComplete((response, error) -> {
-                            connections.release();
-                            answeredAfter[index] = System.nanoTime() - dueNanos;
-                            if (error == null && response.statusCode() == 202) {
-                                acceptedRecords.addAndGet(accepted(response.body()));
-                            } else {
-                                failures.merge(error != null ? cause(error) : String.valueOf(response.statusCode()), 1, Integer::sum);
-                            }
-                        }));
-            }
-            double sendSeconds = (System.nanoTime() - startNanos) / 1e9;
-            CompletableFuture.allOf(answers.toArray(CompletableFuture[]::new)).exceptionally(e -> null).get(2, TimeUnit.MINUTES);
+            }, warmup);
+            double sendSeconds = (System.nanoTime() - started) / 1e9;
             await("the sandbox to accept every webhook member", Duration.ofMinutes(2),
-                    () -> dataSetState(sandbox, WEBHOOK_DATA_SET).path("membersAccepted").asLong() >= acceptedRecords.get());
+                    () -> dataSetState(sandbox, WEBHOOK_DATA_SET).path("membersAccepted").asLong() >= load.accepted.get());
             ProcessUsage used = ProcessUsage.of(bundle.pid());
-            heap.close();
-            profiling.close();
+            heap[0].close();
+            profiling[0].close();
             Map<String, Long> acceptedAt = acceptedAt(sandbox, WEBHOOK_DATA_SET);
             List<Long> latencies = new ArrayList<>();
             for (int i = warmup; i < total; i++) {
                 Long at = acceptedAt.get("crm-" + i);
                 if (at != null) {
-                    latencies.add(at - dueAt[i]);
+                    latencies.add(at - load.dueAt[i]);
                 }
             }
             long[] sorted = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
-            long[] acks = Arrays.stream(answeredAfter, warmup, total).map(nanos -> nanos / 1_000_000).sorted().toArray();
+            long[] acks = Arrays.stream(load.answeredAfter, warmup, total).map(nanos -> nanos / 1_000_000).sorted().toArray();
             String row = String.format("| %,d | %,.0f | %,d | %,d | %s | %,d | %,d | %,d / %,d | %.1f | %,d | %s |", rate, total / sendSeconds,
-                    total - warmup, sorted.length, failures.isEmpty() ? "0" : failures.toString(), percentile(sorted, 50), percentile(sorted, 99), percentile(acks, 50),
-                    percentile(acks, 99), used.cpuSeconds() - before.cpuSeconds(), used.peakRssMb(), heap.summary());
+                    total - warmup, sorted.length, load.failures.isEmpty() ? "0" : load.failures.toString(), percentile(sorted, 50),
+                    percentile(sorted, 99), percentile(acks, 50), percentile(acks, 99), used.cpuSeconds() - before[0].cpuSeconds(),
+                    used.peakRssMb(), heap[0].summary());
             System.out.println(row);
             return row;
         } finally {
             BundleProcess.stopAll(bundle, sandbox);
-        }
-    }
-
-    private static String cause(Throwable error) {
-        Throwable cause = error.getCause() != null ? error.getCause() : error;
-        return cause.getClass().getSimpleName() + (cause.getMessage() == null ? "" : ": " + cause.getMessage());
-    }
-
-    private static long accepted(String answer) {
-        try {
-            return MAPPER.readTree(answer).path("accepted").asLong();
-        } catch (IOException e) {
-            return 0;
         }
     }
 
@@ -482,7 +441,8 @@ public final class EndToEndBenchmark {
 
     /**
      * async-profiler attached to the bundle and the sandbox for the measured part ({@code profile=cpu}: CPU samples
-     * per thread; {@code profile=alloc}: allocated bytes), written as collapsed stacks and a flame graph; else nothing.
+     * per thread; {@code wall}: where threads spend their time, waiting included; {@code alloc}: allocated bytes),
+     * written as collapsed stacks and a flame graph; else nothing.
      */
     private Profiling profile(String name, BundleProcess... processes) throws Exception {
         String event = options.get("profile");
@@ -501,7 +461,7 @@ public final class EndToEndBenchmark {
         }
         String[] labels = { "bundle", "sandbox" };
         for (BundleProcess process : processes) {
-            agent(process, event.equals("alloc") ? "start,event=alloc" : "start,event=cpu,interval=5ms,threads");
+            agent(process, event.equals("alloc") ? "start,event=alloc" : "start,event=" + event + ",interval=5ms,threads");
         }
         return () -> {
             for (int i = 0; i < processes.length; i++) {
