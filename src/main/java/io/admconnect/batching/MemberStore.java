@@ -75,7 +75,7 @@ public class MemberStore {
 
     /**
      * Camel entry point of source routes ({@code bean: {ref: memberStore, method: store}}): stores the
-     * members of the body's {@link ProcessedRecords} under the route id as source, together with the
+     * members of the body's {@link ProcessedRecords} under the exchange's {@link SourceName}, together with the
      * {@link TransactionStep} in the exchange property {@value #ALSO_COMMIT} when there is one (a source's
      * progress, such as how far into a file it has read). The body is kept.
      */

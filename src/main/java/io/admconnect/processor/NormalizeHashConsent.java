@@ -21,7 +21,7 @@ import org.apache.camel.Processor;
 
 /**
  * The normalize-hash-consent step of every source route ({@code bean: normalizeHashConsent}): turns the
- * body's records into hashed ADM members and rejections, and counts them per source (the route id).
+ * body's records into hashed ADM members and rejections, and counts them per source ({@link SourceName}).
  *
  * <p>Body in: a {@link SourceRecord}, a canonical record {@code Map}, or a collection of either (a chunk).
  * Header {@code AdmDataSet}: the target data set (its country is the records' default country).

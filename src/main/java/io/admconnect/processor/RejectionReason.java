@@ -24,7 +24,9 @@ public enum RejectionReason {
     INVALID_STATE,
     INVALID_POSTAL_CODE,
     /** A row or line of a source file that could not be parsed at all. */
-    MALFORMED_RECORD;
+    MALFORMED_RECORD,
+    /** A row or line of a source file longer than a record may be (1,000,000 characters); skipped unread. */
+    RECORD_TOO_LARGE;
 
     private final String code = name().toLowerCase(Locale.ROOT);
 

@@ -5,7 +5,8 @@ import java.util.Map;
 /**
  * One record as a source read it: canonical field name -> value, with its position in the source (the
  * line of a file, the index in a webhook body) so a rejection can point at it. A source that could not
- * parse the record at all hands it on already rejected, so that it is counted like any other.
+ * read the record at all (malformed, or too large to hold) hands it on already rejected with that reason,
+ * so that it is counted like any other.
  */
 public record SourceRecord(long position, Map<String, Object> fields, RejectionReason malformed) {
 
@@ -15,5 +16,9 @@ public record SourceRecord(long position, Map<String, Object> fields, RejectionR
 
     public static SourceRecord malformed(long position) {
         return new SourceRecord(position, Map.of(), RejectionReason.MALFORMED_RECORD);
+    }
+
+    public static SourceRecord tooLarge(long position) {
+        return new SourceRecord(position, Map.of(), RejectionReason.RECORD_TOO_LARGE);
     }
 }

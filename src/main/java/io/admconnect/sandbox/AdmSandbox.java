@@ -168,6 +168,9 @@ public class AdmSandbox {
         count("requests." + operation);
         SandboxFault fault = nextFault(operation);
         long delay = fault == null ? 0 : fault.delay();
+        if (delay > 0) {
+            count("faults.delayed");
+        }
         if (fault != null && fault.status() != 0) {
             count("faults." + fault.status());
             SandboxResponse injected = injected(fault);

@@ -23,23 +23,22 @@ import org.apache.camel.StreamCache;
 import org.jboss.logging.Logger;
 
 /**
- * The steps of a file drop route ({@code routes/sftp.yaml}; bean {@code fileDrop}) around
+ * The steps of a file drop route (the {@code adm-sftp-source} Kamelet; bean {@code fileDrop}) around
  * normalize-hash-consent and the store: reads a dropped file in chunks, resuming behind what the store
  * already has of it; gives each chunk the checkpoint to store with its members; reports progress; and
  * marks the file as completely stored, after which the consumer may move it to {@code .done/}.
  *
- * <p>Route settings, as exchange properties: {@value #FIELD_MAPPING} (a {@link FieldMapping} text; blank:
- * the header or JSON keys are canonical names) and {@value #CSV_DELIMITER} (one character, {@code \t} for
- * a tab; default {@code ,}).
+ * <p>Route settings, as exchange properties: the {@link SourceMapping} (none: the header or JSON keys are
+ * canonical names) and {@value #CSV_DELIMITER} (one character, {@code \t} for a tab; default {@code ,}).
  *
- * <p>Metrics per source (route id): {@code adm_file_records_read_total}, {@code adm_file_members_stored_total};
- * rejections are in {@code adm_records_rejected_total}. The log gets counts, line numbers and file names only.
+ * <p>Metrics per source ({@link io.admconnect.processor.SourceName}): {@code adm_file_records_read_total},
+ * {@code adm_file_members_stored_total}; rejections are in {@code adm_records_rejected_total}. The log gets counts,
+ * line numbers and file names only.
  */
 @ApplicationScoped
 @Named("fileDrop")
 public class FileDrop {
 
-    public static final String FIELD_MAPPING = "AdmFieldMapping";
     public static final String CSV_DELIMITER = "AdmCsvDelimiter";
     static final String PROGRESS = "AdmFileProgress";
     static final Duration PROGRESS_INTERVAL = Duration.ofSeconds(5);
@@ -75,9 +74,8 @@ public class FileDrop {
             throw new IllegalStateException("the route caches each file whole before reading it: set streamCache: \"false\" on it");
         }
         RecordFileOptions options = RecordFileOptions.defaults().withDelimiter(delimiter(exchange.getProperty(CSV_DELIMITER, String.class)));
-        String mapping = exchange.getProperty(FIELD_MAPPING, String.class);
         RecordFileReader reader = RecordFileReader.open(exchange.getMessage().getMandatoryBody(InputStream.class), key.name(),
-                mapping == null || mapping.isBlank() ? FieldMapping.identity() : FieldMapping.parse(mapping), options);
+                SourceMapping.of(exchange), options);
         if (stored.known()) {
             LOG.infof("File %s: resuming behind line %d (its first %d records are stored)", key.name(), stored.lastLine(),
                     stored.records());
@@ -135,7 +133,8 @@ public class FileDrop {
 
     /**
      * After the last chunk: every record of the file is stored, so it may be acknowledged (moved to {@code .done/}),
-     * and its last members need not wait for more to fill their batches.
+     * and its last members need not wait for more to fill their batches. The body becomes the file's one-line
+     * summary (counts, no values) for the route that uses the Kamelet.
      */
     public void finished(Exchange exchange) {
         FileProgress progress = progress(exchange);
@@ -143,6 +142,7 @@ public class FileDrop {
             progress.completed(processedFiles.complete(progress.key(), progress.stored()));
         }
         delivery.flush(exchange.getMessage().getHeader(AdmConstants.DATA_SET, String.class));
+        exchange.getMessage().setBody(summary(exchange));
     }
 
     /** A one-line summary of the file for the consumer's outcome log; null when the route did not get to it. */

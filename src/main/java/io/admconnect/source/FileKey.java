@@ -5,7 +5,7 @@ import org.apache.camel.Exchange;
 
 /**
  * A dropped file as the checkpoint table knows it: its name, size and modification time as the server
- * reports them, per source route. A new file that reuses an old name differs in size or time, so it is new.
+ * reports them, per source. A new file that reuses an old name differs in size or time, so it is new.
  */
 public record FileKey(String source, String name, long size, long modified) {
 

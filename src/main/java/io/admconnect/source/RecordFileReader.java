@@ -16,11 +16,8 @@ import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.type.TypeReference;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectReader;
-import com.fasterxml.jackson.databind.json.JsonMapper;
 import io.admconnect.processor.SourceRecord;
 
 /**
@@ -39,9 +36,10 @@ import io.admconnect.processor.SourceRecord;
  * another number of fields than the header, or that Commons CSV cannot parse, is rejected on its own as
  * {@link SourceRecord#malformed(long) malformed}; how reading recovers is described in
  * {@link RecordSplitter}. Blank lines are skipped.</li>
- * <li><b>JSON lines</b>: one JSON object per line (Jackson); nested objects are reachable through dotted
- * paths in the mapping. A line that is not exactly one JSON object (broken JSON, an array, a number,
- * trailing text, a repeated key) is malformed. Blank lines are skipped.</li>
+ * <li><b>JSON lines</b>: one JSON object per line (Jackson, limits of {@link RecordJson}); nested objects are
+ * reachable through dotted paths in the mapping. A line that is not exactly one JSON object (broken JSON, an
+ * array, a number, trailing text, a repeated key, nesting deeper than {@value RecordJson#MAX_NESTING_DEPTH})
+ * is malformed. Blank lines are skipped.</li>
  * </ul>
  *
  * <h2>Whole-file problems: {@link UnusableFileException}</h2>
@@ -59,8 +57,9 @@ import io.admconnect.processor.SourceRecord;
  * </ul>
  *
  * <h2>Memory</h2>
- * A record (CSV) or line (JSON lines) longer than {@code maxRecordChars} is malformed and skipped without
- * being held whole (at most {@code maxRecordChars} characters of it are). A chunk ends early once it holds
+ * A record (CSV) or line (JSON lines) longer than {@code maxRecordChars} is rejected as
+ * {@link SourceRecord#tooLarge(long) too large} and skipped without being held whole (at most
+ * {@code maxRecordChars} characters of it are). A chunk ends early once it holds
  * about {@value #CHUNK_CHARS} characters, so that {@code chunkSize} times {@code maxRecordChars} never has
  * to fit in memory.
  *
@@ -77,11 +76,8 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
     /** A chunk ends early once its records hold this many characters. */
     static final int CHUNK_CHARS = 4_000_000;
 
-    private static final ObjectReader JSON_OBJECT = JsonMapper.builder()
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-            .build()
-            .readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
+    private static final ObjectReader JSON_OBJECT =
+            RecordJson.MAPPER.readerFor(new TypeReference<LinkedHashMap<String, Object>>() {
             });
 
     private final String fileName;
@@ -292,7 +288,7 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
         for (RecordSplitter.Raw raw : raws) {
             String[] row = raw.malformed() ? null : values.get(next++);
             if (row == null || row.length != header.length) {
-                records.add(malformed(raw.line()));
+                records.add(unreadable(raw));
                 continue;
             }
             records.add(SourceRecord.of(raw.line(), mapping.apply(header, row)));
@@ -306,7 +302,7 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
         List<SourceRecord> records = new ArrayList<>(raws.size());
         for (RecordSplitter.Raw raw : raws) {
             Map<String, Object> object = raw.malformed() ? null : parseObject(raw.text());
-            records.add(object == null ? malformed(raw.line()) : SourceRecord.of(raw.line(), mapping.apply(object)));
+            records.add(object == null ? unreadable(raw) : SourceRecord.of(raw.line(), mapping.apply(object)));
         }
         return records;
     }
@@ -323,9 +319,10 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
         }
     }
 
-    private SourceRecord malformed(long line) {
+    /** A record that cannot be read: too large, or malformed (also a parsed one that is no record). */
+    private SourceRecord unreadable(RecordSplitter.Raw raw) {
         malformed++;
-        return SourceRecord.malformed(line);
+        return raw.tooLarge() ? SourceRecord.tooLarge(raw.line()) : SourceRecord.malformed(raw.line());
     }
 
     // ------------------------------------------------------------------------------------------ progress
@@ -343,7 +340,7 @@ public final class RecordFileReader implements Iterator<List<SourceRecord>>, Clo
         return recordsRead;
     }
 
-    /** Malformed records handed out so far. */
+    /** Records handed out so far that could not be read (malformed or too large). */
     public long malformedRecords() {
         return malformed;
     }

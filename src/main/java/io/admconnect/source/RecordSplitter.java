@@ -19,9 +19,9 @@ import java.io.Reader;
  * field values (Commons CSV does, from the record text); it only finds record boundaries and detects
  * records Commons CSV would refuse, so that one bad record never costs the rest of the file:
  * <ul>
- * <li>a record that breaks the quoting rules (text after a closing quote), whose quoted field is still open
- * at the end of the file, or that is longer than {@code maxRecordChars} is <em>malformed</em>: reported at
- * its starting line, and</li>
+ * <li>a record that breaks the quoting rules (text after a closing quote) or whose quoted field is still
+ * open at the end of the file is <em>malformed</em>, one longer than {@code maxRecordChars} is <em>too
+ * large</em>: either is reported at its starting line, and</li>
  * <li>scanning resumes at the <em>next physical line after the one the bad record started on</em>: the rest of
  * the record is scanned again as ordinary lines. A stray quote (the usual cause) therefore costs only its
  * own line, even though an open quote swallows the following lines as far as the CSV grammar goes.</li>
@@ -33,8 +33,15 @@ import java.io.Reader;
  */
 final class RecordSplitter {
 
-    /** A record's text (without its line break) and starting line; {@code text == null}: malformed. */
-    record Raw(long line, String text) {
+    /**
+     * A record's text (without its line break) and starting line; {@code text == null}: unreadable, either
+     * malformed or, with {@code tooLarge}, longer than {@code maxRecordChars}.
+     */
+    record Raw(long line, String text, boolean tooLarge) {
+        Raw(long line, String text) {
+            this(line, text, false);
+        }
+
         boolean malformed() {
             return text == null;
         }
@@ -101,7 +108,7 @@ final class RecordSplitter {
             while (c != EOF && c != '\r' && c != '\n') {
                 if (record.length() >= maxRecordChars) {
                     skipRestOfLine(c);
-                    return new Raw(start, null);
+                    return new Raw(start, null, true);
                 }
                 record.append((char) c);
                 blank = blank && Character.isWhitespace(c);
@@ -132,19 +139,19 @@ final class RecordSplitter {
                 if (c == EOF) {
                     if (state == QUOTED) {
                         // The quoted field never closed: rescan from the second line of the record.
-                        return malformed(start, firstLineEnd, "");
+                        return unreadable(start, firstLineEnd, "", false);
                     }
                     if (blank) {
                         return null;
                     }
-                    return bad ? malformed(start, firstLineEnd, "") : new Raw(start, record.toString());
+                    return bad ? unreadable(start, firstLineEnd, "", false) : new Raw(start, record.toString());
                 }
                 if ((c == '\r' || c == '\n') && state != QUOTED) {
                     endLine(c);
                     if (blank) {
                         break; // a blank line: skip it, start over on the next line
                     }
-                    return bad ? malformed(start, firstLineEnd, "\n") : new Raw(start, record.toString());
+                    return bad ? unreadable(start, firstLineEnd, "\n", false) : new Raw(start, record.toString());
                 }
                 if (record.length() >= maxRecordChars) {
                     return tooLong(start, firstLineEnd, c);
@@ -216,25 +223,25 @@ final class RecordSplitter {
     }
 
     /**
-     * The record at {@code start} is malformed. If it spans several physical lines, everything after its
-     * first line is scanned again ({@code ending} restores the line break that ended it).
+     * The record at {@code start} is malformed or too large. If it spans several physical lines, everything
+     * after its first line is scanned again ({@code ending} restores the line break that ended it).
      */
-    private Raw malformed(long start, int firstLineEnd, String ending) {
+    private Raw unreadable(long start, int firstLineEnd, String ending, boolean tooLarge) {
         if (firstLineEnd >= 0) {
             pushBack(record.substring(firstLineEnd) + ending);
             line = start + 1;
             atLineStart = true;
         }
-        return new Raw(start, null);
+        return new Raw(start, null, tooLarge);
     }
 
     /** The record reached the size limit at character {@code c} (not stored yet). */
     private Raw tooLong(long start, int firstLineEnd, int c) throws IOException {
         if (firstLineEnd >= 0) {
-            return malformed(start, firstLineEnd, c == EOF ? "" : String.valueOf((char) c));
+            return unreadable(start, firstLineEnd, c == EOF ? "" : String.valueOf((char) c), true);
         }
         skipRestOfLine(c);
-        return new Raw(start, null);
+        return new Raw(start, null, true);
     }
 
     // ------------------------------------------------------------------------------------------ characters

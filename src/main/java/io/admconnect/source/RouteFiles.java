@@ -13,6 +13,7 @@ import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
 import org.apache.camel.spi.Resource;
 import org.apache.camel.support.PluginHelper;
+import org.apache.camel.util.URISupport;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
@@ -80,11 +81,15 @@ public class RouteFiles {
         }
     }
 
-    /** The chain of causes, which for YAML names the line and column. Route files hold no PII. */
+    /**
+     * The chain of causes, which for YAML names the line and column. Route files hold no PII, but their endpoint
+     * URIs may hold secrets: Camel masks them in its own messages, not in those it passes on (a URI that does not
+     * parse), so every message is masked the same way.
+     */
     private static String describe(Throwable failure) {
         StringBuilder text = new StringBuilder();
         for (Throwable cause = failure; cause != null && text.length() < 2_000; cause = cause.getCause()) {
-            String message = cause.getMessage();
+            String message = cause.getMessage() == null ? null : URISupport.sanitizeUri(cause.getMessage());
             if (message != null && text.indexOf(message) < 0) {
                 text.append(text.length() == 0 ? "" : " <- ").append(message.replace('\n', ' ').replaceAll("\\s+", " ").trim());
             }

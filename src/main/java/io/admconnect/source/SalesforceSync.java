@@ -7,11 +7,9 @@ import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -24,14 +22,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import jakarta.inject.Named;
 import org.apache.camel.Exchange;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 
 /**
- * The steps of the Salesforce source ({@code routes/salesforce.yaml}): builds the incremental SOQL from
- * the persisted watermark ({@code SystemModstamp}; the first poll reads everything), reads each page of
- * {@code queryAll} / {@code queryMore} into records (deleted records become removals), and stores each
- * page's members together with the watermark they reach, so the watermark never runs ahead of the store.
+ * The steps of a Salesforce source (the {@code adm-salesforce-source} Kamelet): asks for the route's
+ * {@link SalesforceQuery} since the persisted watermark ({@code SystemModstamp}; the first poll reads everything),
+ * reads each page of {@code queryAll} / {@code queryMore} into records (deleted records become removals), and
+ * stores each page's members together with the watermark they reach, so the watermark never runs ahead of the store.
  */
 @ApplicationScoped
 @Named("salesforceSync")
@@ -48,18 +45,6 @@ public class SalesforceSync {
 
     private final ObjectMapper mapper = new ObjectMapper();
 
-    @ConfigProperty(name = "salesforce.object", defaultValue = "Contact")
-    String sObject;
-
-    @ConfigProperty(name = "salesforce.consent-field", defaultValue = "Ads_Consent__c")
-    String consentField;
-
-    @ConfigProperty(name = "salesforce.mapping")
-    Optional<String> mappingText;
-
-    @ConfigProperty(name = "salesforce.where")
-    Optional<String> where;
-
     @Inject
     SourceWatermarks watermarks;
 
@@ -69,28 +54,16 @@ public class SalesforceSync {
     @Inject
     Delivery delivery;
 
-    private volatile FieldMapping mapping;
-
     /** Starts a poll: the SOQL of everything changed since the watermark, oldest first. */
     public void prepare(Exchange exchange) {
         String source = SourceName.of(exchange);
+        SalesforceQuery query = SalesforceQuery.of(exchange);
         Optional<String> since = watermarks.read(source);
-        exchange.getMessage().setHeader(QUERY_HEADER, soql(since));
+        exchange.getMessage().setHeader(QUERY_HEADER, query.soql(since));
         exchange.setProperty(OPERATION, "queryAll");
         exchange.setProperty(MORE, true);
         exchange.setProperty(POSITION, 0L);
-        LOG.debugf("Salesforce poll of %s since %s", sObject, since.orElse("the beginning"));
-    }
-
-    String soql(Optional<String> since) {
-        Set<String> fields = new LinkedHashSet<>(List.of("Id", "IsDeleted", "SystemModstamp"));
-        mapping().nativeFields().forEach(field -> fields.add(field));
-        List<String> conditions = new ArrayList<>();
-        since.ifPresent(watermark -> conditions.add("SystemModstamp >= " + watermark));
-        where.filter(w -> !w.isBlank()).ifPresent(w -> conditions.add("(" + w + ")"));
-        return "SELECT " + String.join(", ", fields) + " FROM " + sObject
-                + (conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions))
-                + " ORDER BY SystemModstamp ASC, Id ASC";
+        LOG.debugf("Salesforce poll of %s since %s", query.sObjectName(), since.orElse("the beginning"));
     }
 
     /** One page of results into records; prepares the next page's {@code queryMore}. */
@@ -102,12 +75,13 @@ public class SalesforceSync {
             throw new IOException("Salesforce answered without a body", e);
         }
         long position = exchange.getProperty(POSITION, 0L, Long.class);
+        FieldMapping mapping = SalesforceQuery.of(exchange).mapping();
         Instant newest = null;
         List<SourceRecord> records = new ArrayList<>();
         for (JsonNode record : page.path("records")) {
             position++;
             @SuppressWarnings("unchecked")
-            Map<String, Object> fields = new LinkedHashMap<>(mapping().apply(mapper.convertValue(record, Map.class)));
+            Map<String, Object> fields = new LinkedHashMap<>(mapping.apply(mapper.convertValue(record, Map.class)));
             if (record.path("IsDeleted").asBoolean(false)) {
                 fields.put("action", "remove");
             }
@@ -141,12 +115,9 @@ public class SalesforceSync {
         }
     }
 
-    private FieldMapping mapping() {
-        if (mapping == null) {
-            mapping = mappingText.filter(text -> !text.isBlank()).map(FieldMapping::parse)
-                    .orElseGet(() -> FieldMapping.salesforceContact(consentField));
-        }
-        return mapping;
+    /** After the last page: the body becomes the poll's one-line summary (a count, no values) for the route that uses the Kamelet. */
+    public void polled(Exchange exchange) {
+        exchange.getMessage().setBody(exchange.getProperty(POSITION, 0L, Long.class) + " records read");
     }
 
     private static Instant parseTime(String value) {

@@ -29,9 +29,11 @@ public class StoreSelection implements ConfigSourceInterceptor {
         if (EMBEDDED_URL.equals(name)) {
             ConfigValue dataDir = context.proceed(DATA_DIR);
             Path directory = Path.of(dataDir == null || dataDir.getValue() == null ? "./data" : dataDir.getValue()).toAbsolutePath().normalize();
-            // WRITE_DELAY=0: a commit is in the file before it returns, so it survives kill -9. QUERY_CACHE_SIZE: each
-            // pooled session sees all of the store's statements; H2's default (8) had it parse them again and again.
-            return derived(name, "jdbc:h2:file:" + directory.resolve("adm-connect") + ";WRITE_DELAY=0;QUERY_CACHE_SIZE=64");
+            // WRITE_DELAY=0: a commit is in the file before it returns, so it survives kill -9.
+            // DB_CLOSE_ON_EXIT=FALSE: H2's own shutdown hook would close the store while the bundle still serves
+            // during the shutdown delay; the connection pool closes it last instead. QUERY_CACHE_SIZE: each pooled
+            // session sees all of the store's statements; H2's default (8) had it parse them again and again.
+            return derived(name, "jdbc:h2:file:" + directory.resolve("adm-connect") + ";WRITE_DELAY=0;DB_CLOSE_ON_EXIT=FALSE;QUERY_CACHE_SIZE=64");
         }
         ConfigValue postgresUrl = context.proceed(POSTGRES_URL);
         boolean postgres = postgresUrl != null && postgresUrl.getValue() != null && !postgresUrl.getValue().isBlank();

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.MockWebServer;
@@ -72,10 +73,16 @@ class KubernetesLeaderElectionTest {
 
         // another ready pod holds the Lease now (as after this pod failed to renew in time)
         kubernetes.pods().inNamespace(NAMESPACE).resource(KubernetesApi.readyPod(OTHER_POD)).create();
-        Lease lease = kubernetes.leases().inNamespace(NAMESPACE).withName(LEASE).get();
-        long handedOver = System.nanoTime();
-        kubernetes.leases().inNamespace(NAMESPACE).resource(new LeaseBuilder(lease).editSpec().withHolderIdentity(OTHER_POD)
-                .withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now()).endSpec().build()).update();
+        long[] handedOverAt = new long[1];
+        // This pod may renew between the read and the write (409 Conflict): read again and retry, as a real pod would.
+        await().atMost(Duration.ofSeconds(5)).ignoreException(KubernetesClientException.class).until(() -> {
+            Lease lease = kubernetes.leases().inNamespace(NAMESPACE).withName(LEASE).get();
+            handedOverAt[0] = System.nanoTime();
+            kubernetes.leases().inNamespace(NAMESPACE).resource(new LeaseBuilder(lease).editSpec().withHolderIdentity(OTHER_POD)
+                    .withAcquireTime(ZonedDateTime.now()).withRenewTime(ZonedDateTime.now()).endSpec().build()).update();
+            return true;
+        });
+        long handedOver = handedOverAt[0];
         await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(50)).until(() -> !batcher().isMaster());
         long stoppedMillis = (System.nanoTime() - handedOver) / 1_000_000;
         double ticks = batcherTicks();

@@ -409,10 +409,10 @@ class CsvFileReaderTest {
                 + "u4," + "z".repeat(100) + "\r\n"
                 + "u5,e@example.com,Eve\n";
         assertEquals(List.of(
-                SourceRecord.malformed(2),
-                SourceRecord.malformed(3),
+                SourceRecord.tooLarge(2),
+                SourceRecord.tooLarge(3),
                 rec(4, "externalUserId", "u3", "email", "c@example.com", "firstName", "Cy"),
-                SourceRecord.malformed(5),
+                SourceRecord.tooLarge(5),
                 rec(6, "externalUserId", "u5", "email", "e@example.com", "firstName", "Eve")),
                 readAll("big.csv", utf8(csv), null, options));
     }
@@ -428,7 +428,7 @@ class CsvFileReaderTest {
                 + "u4,d@example.com,Dee\n"
                 + "u5,e@example.com,Eve\n";
         assertEquals(List.of(
-                SourceRecord.malformed(2),
+                SourceRecord.tooLarge(2),
                 rec(3, "externalUserId", "u2", "email", "b@example.com", "firstName", "Bo"),
                 rec(4, "externalUserId", "u3", "email", "c@example.com", "firstName", "Cy"),
                 rec(5, "externalUserId", "u4", "email", "d@example.com", "firstName", "Dee"),
@@ -442,7 +442,7 @@ class CsvFileReaderTest {
         assertEquals(HEADER.length() - 1, row.length());
         RecordFileOptions options = RecordFileOptions.defaults().withMaxRecordChars(row.length());
         assertEquals(List.of(rec(2, "externalUserId", "u1", "email", "annabelle1@example.com", "firstName", "Ann1"),
-                        SourceRecord.malformed(3)),
+                        SourceRecord.tooLarge(3)),
                 readAll("c.csv", utf8(HEADER + row + "\n" + row + "x\n"), null, options));
     }
 

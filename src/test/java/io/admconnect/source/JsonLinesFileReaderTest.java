@@ -104,10 +104,10 @@ class JsonLinesFileReaderTest {
     }
 
     @Test
-    void aLineOverTheLimitIsMalformedAndTheNextLineRead() {
+    void aLineOverTheLimitIsTooLargeAndTheNextLineRead() {
         String huge = "{\"externalUserId\":\"u2\",\"note\":\"" + "x".repeat(5000) + "\"}";
         String jsonl = "{\"externalUserId\":\"u1\"}\n" + huge + "\r\n{\"externalUserId\":\"u3\"}\n";
-        assertEquals(List.of(rec(1, "externalUserId", "u1"), SourceRecord.malformed(2), rec(3, "externalUserId", "u3")),
+        assertEquals(List.of(rec(1, "externalUserId", "u1"), SourceRecord.tooLarge(2), rec(3, "externalUserId", "u3")),
                 readAll("l.jsonl", utf8(jsonl), null, RecordFileOptions.defaults().withMaxRecordChars(1000)));
     }
 

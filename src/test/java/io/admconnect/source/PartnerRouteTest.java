@@ -6,6 +6,8 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import java.sql.Connection;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +15,7 @@ import java.util.Map;
 import io.admconnect.normalize.IdentityField;
 import io.admconnect.normalize.IdentityNormalizer;
 import io.admconnect.sandbox.AdmSandbox;
+import io.admconnect.store.StoreDataSource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -34,6 +37,9 @@ class PartnerRouteTest {
 
     @Inject
     AdmSandbox sandbox;
+
+    @Inject
+    StoreDataSource dataSource;
 
     @Test
     void aHubSpotStylePayloadIsMappedHashedAndStored() {
@@ -65,6 +71,29 @@ class PartnerRouteTest {
         given().get("/q/metrics").then()
                 .body(containsString("adm_records_received_total{source=\"hubspot\"} 2.0"))
                 .body(containsString("adm_records_rejected_total{reason=\"no_consent\",source=\"hubspot\"} 1.0"));
+    }
+
+    @Test
+    void whenTheStoreIsDownBothWebhookRoutesAnswer503AndAcknowledgeNothing() throws Exception {
+        sql("alter table member_chunk add constraint webhook_outage check (data_set not in ('crm_hubspot_us', 'crm_webhook_test')) nocheck");
+        try {
+            String partner = "[{\"vid\":9,\"properties\":{\"email\":{\"value\":\"outage@example.com\"},\"ads_consent\":{\"value\":\"true\"}}}]";
+            given().contentType("application/json").header("X-Signature-256", WebhookTest.sign(partner, "hs-secret")).body(partner)
+                    .post("/webhooks/hubspot").then().statusCode(503).header("Retry-After", "5")
+                    .body("message", equalTo("The records could not be stored; nothing was accepted. Retry later."));
+            String shipped = "[{\"externalUserId\":\"outage-1\",\"email\":\"outage@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}]";
+            given().contentType("application/json").header("X-Signature-256", WebhookTest.sign(shipped, "test-webhook-secret")).body(shipped)
+                    .post("/webhooks/crm").then().statusCode(503).header("Retry-After", "5");
+        } finally {
+            sql("alter table member_chunk drop constraint webhook_outage");
+        }
+    }
+
+    private void sql(String statement) throws Exception {
+        try (Connection connection = dataSource.transaction(); Statement ddl = connection.createStatement()) {
+            ddl.execute(statement);
+            connection.commit();
+        }
     }
 
     @Test

@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.Locale;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -113,7 +112,7 @@ class SftpCrashTest {
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         Map<String, String> environment = builder.environment();
-        settings.forEach((key, value) -> environment.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        environment.putAll(SftpServer.asEnvironment(settings));
         environment.put("ADM_SANDBOX", "true");
         environment.put("ADM_DATA_DIR", work.resolve("data").toString());
         environment.put("QUARKUS_HTTP_PORT", String.valueOf(port));

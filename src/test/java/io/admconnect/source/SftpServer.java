@@ -10,7 +10,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -92,6 +94,13 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
     /** The login directory (for tests that run the server themselves). */
     public Path root() {
         return root;
+    }
+
+    /** The settings {@link #start()} returned, as the environment of a bundle process ({@code SFTP_HOST}, ...). */
+    public static Map<String, String> asEnvironment(Map<String, String> settings) {
+        Map<String, String> environment = new HashMap<>();
+        settings.forEach((key, value) -> environment.put(key.toUpperCase(Locale.ROOT).replace('.', '_').replace('-', '_'), value));
+        return environment;
     }
 
     /** When the server first sent bytes of a file of this name, or null. */

@@ -2,6 +2,8 @@ package io.admconnect.source;
 
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.not;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -26,9 +28,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -48,9 +47,9 @@ import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import org.apache.camel.CamelContext;
-import org.apache.camel.support.PluginHelper;
-import org.apache.camel.support.ResourceHelper;
-import org.jboss.logmanager.ExtLogRecord;
+import org.apache.camel.Route;
+import org.apache.camel.component.master.MasterEndpoint;
+import org.apache.camel.model.Model;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,33 +94,20 @@ class SftpSourceTest {
     CamelContext camel;
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final List<String> logLines = new CopyOnWriteArrayList<>();
-    private final Handler logCapture = new Handler() {
-        @Override
-        public void publish(LogRecord record) {
-            logLines.add(record instanceof ExtLogRecord ext ? ext.getFormattedMessage() : record.getMessage());
-        }
-
-        @Override
-        public void flush() {
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final LogCapture logCapture = new LogCapture();
+    private final List<String> logLines = logCapture.lines();
     /** Every plaintext identity value a test put into a file: none may show up in the log. */
     private final List<String> plaintexts = new ArrayList<>();
 
     @BeforeEach
     void ready() {
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
-        java.util.logging.Logger.getLogger("").addHandler(logCapture);
+        logCapture.start();
     }
 
     @AfterEach
     void noPlaintextInTheLog() {
-        java.util.logging.Logger.getLogger("").removeHandler(logCapture);
+        logCapture.stop();
         for (String line : logLines) {
             for (String plaintext : plaintexts) {
                 assertFalse(line != null && line.contains(plaintext), "the log shows a plaintext value: " + line);
@@ -409,17 +395,12 @@ class SftpSourceTest {
 
     @Test
     void aPartnerCopiesTheRouteFileForAnotherDropWithItsOwnMappingAndDelimiter() throws Exception {
-        String shipped = Files.readString(Path.of("routes/sftp.yaml"));
-        String partner = shipped
-                .replace("id: sftp", "id: partner-drop")
-                .replace("\"{{adm.source.sftp.enabled}}\"", "\"true\"")
-                .replace("{{sftp.directory:}}", "partner")
-                .replace("\"{{sftp.data-set:}}\"", "crm_sftp_partner")
+        String partner = shippedDropAs("partner-drop", "partner", "crm_sftp_partner")
                 .replace("\"{{sftp.delimiter:,}}\"", "\";\"")
-                .replace("\"{{sftp.mapping:}}\"", "\"externalUserId: CustomerNo\\nemail: lower(`E-Mail`)\\nconsent.userData: OptIn\\n"
-                        + "consent.adStorage: OptIn\"");
+                .replace("{{sftp.mapping:}}", "externalUserId: CustomerNo; email: lower(`E-Mail`); consent.userData: OptIn; "
+                        + "consent.adStorage: OptIn");
         plaintexts.add("Partner.One@Example.com");
-        PluginHelper.getRoutesLoader(camel).loadRoutes(ResourceHelper.fromString("partner-drop.yaml", partner));
+        PartnerRoutes.load(camel, "partner-drop.yaml", partner);
         try {
             Path partnerInbox = root.resolve("partner");
             await().atMost(WAIT).until(() -> Files.isDirectory(partnerInbox));
@@ -431,8 +412,73 @@ class SftpSourceTest {
             assertEquals(mapper.createObjectNode().put("em", sha256("partner.one@example.com")), hashedPii(member));
             assertEquals(1, counter("adm.file.records.read", "source", "partner-drop"));
         } finally {
-            camel.getRouteController().stopRoute("partner-drop");
-            camel.removeRoute("partner-drop");
+            PartnerRoutes.unload(camel, "partner-drop");
+        }
+    }
+
+    @Test
+    void thePartnerGuidesSecondDropMapsItsOwnColumnsIntoExactlyItsMembers() throws Exception {
+        plaintexts.addAll(List.of("Ann.Lee@Example.com", "Ann Marie Lee", "+1 206 555 0123", "98101", "bob@example.com", "Bob Smith", "10001"));
+        String file = "CustomerNo;E-Mail;Name;Mobile;ZIP;Country;OptIn\n"
+                + "L-1;Ann.Lee@Example.com;Ann Marie Lee;+1 206 555 0123;98101;;yes\n"
+                + "L-2;bob@example.com;Bob Smith;;10001;US;no\n";
+        PartnerRoutes.load(camel, "loyalty-sftp-drop.yaml", Files.readString(Path.of("routes/examples/loyalty-sftp-drop.yaml")));
+        try {
+            Path loyalty = root.resolve("loyalty");
+            await().atMost(WAIT).until(() -> Files.isDirectory(loyalty));
+            FileTime modified = FileTime.from(Instant.parse("2026-11-24T06:00:00Z"));
+            drop(loyalty, "loyalty-export.csv", file.getBytes(StandardCharsets.UTF_8), modified);
+
+            awaitMoved(loyalty, "loyalty-export.csv", ".done");
+            Map<String, AdmSandbox.StoredMember> members = awaitMembers("crm_loyalty_drop", "L-", 2);
+            assertEquals(identity(Map.of(IdentityField.EMAIL, "ann.lee@example.com", IdentityField.PHONE, "+1 206 555 0123",
+                    IdentityField.FIRST_NAME, "Ann", IdentityField.LAST_NAME, "Marie Lee", IdentityField.POSTAL_CODE, "98101")),
+                    hashedPii(members.get("L-1")));
+            assertEquals("CREATE", members.get("L-1").action());
+            assertEquals(json("{\"amznAdStorage\":\"GRANTED\",\"amznUserData\":\"GRANTED\"}"), amzn(members.get("L-1")));
+            assertEquals(identity(Map.of(IdentityField.EMAIL, "bob@example.com", IdentityField.FIRST_NAME, "Bob",
+                    IdentityField.LAST_NAME, "Smith", IdentityField.POSTAL_CODE, "10001")), hashedPii(members.get("L-2")));
+            assertEquals("DELETE", members.get("L-2").action(), "consent withdrawn: the member is removed");
+            // The Kamelet's source parameter names the source everywhere, and its leadership group.
+            assertEquals(2, counter("adm.file.records.read", "source", "loyalty"));
+            assertEquals(2, counter("adm.records.received", "source", "loyalty"));
+            assertEquals(new ProcessedFiles.Stored(3, 2, true, true),
+                    processedFiles.find(new FileKey("loyalty", "loyalty-export.csv", file.length(), modified.toMillis())));
+            Route poller = PartnerRoutes.kameletRouteOf(camel, "loyalty-drop");
+            assertEquals("loyalty", ((MasterEndpoint) poller.getEndpoint()).getNamespace());
+            assertEquals("adm-file-drop", camel.getCamelContextExtension().getContextPlugin(Model.class)
+                    .getRouteDefinition(poller.getRouteId()).getRouteConfigurationId());
+            // The password travels in endpoint URIs: neither the log nor the health checks show it.
+            assertTrue(logLines.stream().noneMatch(line -> line != null && line.contains(SftpServer.PASSWORD)), String.join("\n", logLines));
+            given().get("/q/health").then().body(not(containsString(SftpServer.PASSWORD)));
+        } finally {
+            PartnerRoutes.unload(camel, "loyalty-drop");
+        }
+    }
+
+    @Test
+    void aFailingStepOfTheRouteThatUsesTheKameletLeavesTheFileForTheNextPollLoggedOnce() throws Exception {
+        plaintexts.add("kept@example.com");
+        String route = shippedDropAs("failing-drop", "failing", "crm_sftp_failing")
+                .replace("- log:\n            message: \"SFTP file ${header.CamelFileName}: ${body}\"\n            loggingLevel: DEBUG",
+                        "- throwException:\n            exceptionType: java.lang.IllegalStateException\n            message: the partner's step failed");
+        PartnerRoutes.load(camel, "failing-drop.yaml", route);
+        try {
+            Path failing = root.resolve("failing");
+            await().atMost(WAIT).until(() -> Files.isDirectory(failing));
+            drop(failing, "kept.csv", "externalUserId,email,consent.userData\nkept-1,kept@example.com,GRANTED\n".getBytes(StandardCharsets.UTF_8), null);
+
+            await().atMost(WAIT).until(() -> Search.in(registry).name("adm.files").tag("source", "failing-drop").tag("outcome", "retry")
+                    .counters().stream().mapToDouble(c -> c.count()).sum() >= 2);
+            assertTrue(Files.exists(failing.resolve("kept.csv")), "neither .done/ nor .error/: the route did not finish with it");
+            assertFalse(Files.exists(failing.resolve(".error/kept.csv")));
+            assertTrue(logLines.stream().anyMatch(line -> line.startsWith("File kept.csv was not finished")
+                    && line.endsWith("IllegalStateException: the partner's step failed; it stays for the next poll, which resumes behind the records stored")),
+                    String.join("\n", logLines));
+            // No error handler in either route (adm-file-drop, and Kamelets have none): Camel does not log it a second time.
+            assertTrue(logLines.stream().noneMatch(line -> line != null && line.contains("Failed delivery")), String.join("\n", logLines));
+        } finally {
+            PartnerRoutes.unload(camel, "failing-drop");
         }
     }
 
@@ -471,7 +517,11 @@ class SftpSourceTest {
 
     /** The sandbox's members of the test's data set whose external user id starts with the prefix. */
     private Map<String, AdmSandbox.StoredMember> members(String prefix) {
-        AdmSandbox.DataSet set = sandbox.dataSet(DATA_SET);
+        return members(DATA_SET, prefix);
+    }
+
+    private Map<String, AdmSandbox.StoredMember> members(String dataSet, String prefix) {
+        AdmSandbox.DataSet set = sandbox.dataSet(dataSet);
         Map<String, AdmSandbox.StoredMember> members = new TreeMap<>();
         if (set != null) {
             set.members().forEach((id, member) -> {
@@ -484,10 +534,24 @@ class SftpSourceTest {
     }
 
     private Map<String, AdmSandbox.StoredMember> awaitMembers(String prefix, int count) {
-        await().atMost(WAIT).until(() -> members(prefix).size() >= count);
-        Map<String, AdmSandbox.StoredMember> members = members(prefix);
+        return awaitMembers(DATA_SET, prefix, count);
+    }
+
+    private Map<String, AdmSandbox.StoredMember> awaitMembers(String dataSet, String prefix, int count) {
+        await().atMost(WAIT).until(() -> members(dataSet, prefix).size() >= count);
+        Map<String, AdmSandbox.StoredMember> members = members(dataSet, prefix);
         assertEquals(count, members.size());
         return members;
+    }
+
+    /** A partner's copy of the shipped drop: its own route id and source, folder and data set, switched on. */
+    private static String shippedDropAs(String id, String directory, String dataSet) throws IOException {
+        return Files.readString(Path.of("routes/sftp.yaml"))
+                .replace("id: sftp", "id: " + id)
+                .replace("source: sftp", "source: " + id)
+                .replace("\"{{adm.source.sftp.enabled}}\"", "\"true\"")
+                .replace("{{sftp.directory:}}", directory)
+                .replace("\"{{sftp.data-set:}}\"", dataSet);
     }
 
     /** The records of a file as the route reads them. */

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.matchesPattern;
 import static org.hamcrest.Matchers.not;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.containsString;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -13,44 +14,92 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.admconnect.batching.MemberStore;
 import io.admconnect.normalize.IdentityField;
 import io.admconnect.normalize.IdentityNormalizer;
 import io.admconnect.sandbox.AdmSandbox;
+import io.admconnect.store.StoreDataSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.search.Search;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.response.ValidatableResponse;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
-/** The shipped webhook route over real HTTP, followed into the ADM sandbox. */
+/**
+ * The shipped webhook route over real HTTP, followed into the ADM sandbox; replays of accepted bodies, on the
+ * shipped route and on a Kamelet route with a 2 s window ({@code test-routes/replay-webhook.yaml}).
+ */
 @QuarkusTest
 class WebhookTest {
 
     private static final String SECRET = "test-webhook-secret";
     private static final String DATA_SET = "crm_webhook_test";
 
+    /** The Kamelet route of {@code test-routes/replay-webhook.yaml}: same secret and data set, a 2 s replay window. */
+    private static final String SHORT_WINDOW_PATH = "/webhooks/replay-test";
+    private static final Duration SHORT_WINDOW = Duration.ofSeconds(2);
+    private static final List<String> SOURCES = List.of("webhook", "replay-webhook");
+
+    private final ObjectMapper mapper = new ObjectMapper();
+
     @Inject
     AdmSandbox sandbox;
 
+    @Inject
+    MeterRegistry registry;
+
+    @Inject
+    MemberStore store;
+
+    @Inject
+    StoreDataSource dataSource;
+
+    @Inject
+    WebhookReplays replays;
+
     static String sign(String body, String secret) {
+        return sign(body.getBytes(StandardCharsets.UTF_8), secret);
+    }
+
+    static String sign(byte[] body, String secret) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
+            return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body));
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
     }
 
     private static ValidatableResponse post(String body) {
+        return post("/webhooks/crm", body);
+    }
+
+    private static ValidatableResponse post(String path, String body) {
         return given().contentType("application/json").header("X-Signature-256", sign(body, SECRET)).body(body)
-                .post("/webhooks/crm").then();
+                .post(path).then();
     }
 
     private AdmSandbox.StoredMember stored(String externalUserId) {
@@ -136,5 +185,140 @@ class WebhookTest {
         HttpResponse<String> response = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build()
                 .send(request, HttpResponse.BodyHandlers.ofString());
         assertEquals(413, response.statusCode());
+    }
+
+    // ------------------------------------------------------------------------------------------ replays
+
+    @Test
+    void aReplayGetsTheFirstAnswerAgainAndNothingIsCountedOrStoredTwice() throws Exception {
+        String body = "[{\"externalUserId\":\"rp-1\",\"email\":\"replay.one@example.com\",\"consent\":{\"userData\":\"GRANTED\"}},"
+                + "{\"externalUserId\":\"rp-2\",\"phone\":\"+1 206 555 0100\",\"consent\":{\"userData\":\"DENIED\"}},"
+                + "{\"externalUserId\":\"rp-3\",\"email\":\"replay.three@example.com\"}]";
+        Counts before = settledCounts();
+
+        JsonNode first = json(post(body).statusCode(202).extract().asString());
+        JsonNode second = json(post(body).statusCode(200).extract().asString());
+
+        assertEquals(json("{\"trackingId\":\"" + first.path("trackingId").asText() + "\",\"accepted\":2,"
+                + "\"rejected\":[{\"index\":2,\"reason\":\"no_consent\"}]}"), first);
+        assertEquals(((ObjectNode) first.deepCopy()).put("replay", true), second, "the first answer, marked as a replay");
+        Counts after = settledCounts();
+        assertEquals(3, after.received() - before.received(), "the replay is not counted as received");
+        assertEquals(1, after.rejected() - before.rejected());
+        assertEquals(1, replaysCounted("webhook") - before.replays());
+        assertEquals(after.received() - before.received(), (after.rejected() - before.rejected())
+                + (after.delivered() - before.delivered()), "received = rejected + uploaded + dead-lettered + in flight");
+        assertEquals(1, stored("rp-1").timesAccepted(), "uploaded once");
+        assertEquals(1, stored("rp-2").timesAccepted(), "uploaded once");
+        // The store keeps the body's digest and the answer (no values), not the body.
+        assertEquals(List.of("webhook|" + first), requestRows(sha256Hex(body)));
+    }
+
+    @Test
+    void afterItsWindowTheSameBodyIsNewAndEachSourceHasItsOwnWindow() throws Exception {
+        String body = "{\"externalUserId\":\"rp-window\",\"email\":\"window@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}";
+        Counts before = settledCounts();
+
+        String firstId = post(SHORT_WINDOW_PATH, body).statusCode(202).extract().path("trackingId");
+        Instant firstAccepted = Instant.now();
+        post(SHORT_WINDOW_PATH, body).statusCode(200).body("trackingId", equalTo(firstId)).body("replay", equalTo(true));
+        // Another source: the same body is not a replay there.
+        post(body).statusCode(202).body("trackingId", not(equalTo(firstId)));
+        Thread.sleep(Duration.between(Instant.now(), firstAccepted.plus(SHORT_WINDOW)).toMillis() + 100);
+        post(SHORT_WINDOW_PATH, body).statusCode(202).body("trackingId", not(equalTo(firstId))).body("replay", nullValue());
+
+        Counts after = settledCounts();
+        assertEquals(3, after.received() - before.received());
+        assertEquals(3, after.delivered() - before.delivered(), "stored and uploaded three times");
+        assertEquals(1, replaysCounted("replay-webhook") - before.shortWindowReplays());
+        assertEquals(3, stored("rp-window").timesAccepted());
+        // Purging forgets what is past its window: the short one here, not the shipped route's 24 h.
+        assertEquals(2, requestRows(sha256Hex(body)).size());
+        assertEquals(1, replays.purge(Instant.now().plus(SHORT_WINDOW).plusSeconds(1)));
+        assertEquals(List.of("webhook"), requestRows(sha256Hex(body)).stream().map(row -> row.substring(0, row.indexOf('|'))).toList());
+    }
+
+    @Test
+    void ofIdenticalRequestsAtOnceOneIsStoredAndTheOthersAreItsReplays() throws Exception {
+        String body = "[{\"externalUserId\":\"rp-race\",\"email\":\"race@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}]";
+        Counts before = settledCounts();
+        ExecutorService threads = Executors.newFixedThreadPool(6);
+        List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+        try {
+            HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+            HttpRequest request = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port + "/webhooks/crm"))
+                    .header("Content-Type", "application/json").header("X-Signature-256", sign(body, SECRET))
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            for (int i = 0; i < 6; i++) {
+                answers.add(threads.submit((Callable<HttpResponse<String>>) () -> client.send(request, HttpResponse.BodyHandlers.ofString())));
+            }
+            List<Integer> statuses = new ArrayList<>();
+            List<String> trackingIds = new ArrayList<>();
+            for (Future<HttpResponse<String>> answer : answers) {
+                statuses.add(answer.get().statusCode());
+                trackingIds.add(json(answer.get().body()).path("trackingId").asText());
+            }
+            statuses.sort(null);
+            assertEquals(List.of(200, 200, 200, 200, 200, 202), statuses);
+            assertEquals(1, trackingIds.stream().distinct().count(), "every answer names the one stored request");
+        } finally {
+            threads.shutdownNow();
+        }
+        Counts after = settledCounts();
+        assertEquals(1, after.received() - before.received());
+        assertEquals(1, after.delivered() - before.delivered());
+        assertEquals(1, stored("rp-race").timesAccepted());
+    }
+
+    // ------------------------------------------------------------------------------------------ helpers
+
+    /** The webhook sources' counters and what became of their data set's members, once nothing is in flight. */
+    private record Counts(double received, double rejected, double delivered, double replays, double shortWindowReplays) {
+    }
+
+    private Counts settledCounts() {
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.membersInFlight(DATA_SET) == 0);
+        double received = 0;
+        double rejected = 0;
+        for (String source : SOURCES) {
+            received += sum(Search.in(registry).name("adm.records.received").tag("source", source));
+            rejected += sum(Search.in(registry).name("adm.records.rejected").tag("source", source));
+        }
+        double delivered = sum(Search.in(registry).name("adm.members.uploaded").tag("data_set", DATA_SET))
+                + sum(Search.in(registry).name("adm.members.dead_lettered").tag("data_set", DATA_SET));
+        return new Counts(received, rejected, delivered, replaysCounted("webhook"), replaysCounted("replay-webhook"));
+    }
+
+    private double replaysCounted(String source) {
+        return sum(Search.in(registry).name("adm.webhook.replays").tag("source", source));
+    }
+
+    private static double sum(Search search) {
+        return search.counters().stream().mapToDouble(c -> c.count()).sum();
+    }
+
+    /** The store's rows for a body digest, as "source|answer". */
+    private List<String> requestRows(String bodySha256) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection connection = dataSource.transaction();
+                PreparedStatement select = connection.prepareStatement(
+                        "select source, answer from webhook_request where body_sha256 = ? order by source")) {
+            select.setString(1, bodySha256);
+            try (ResultSet row = select.executeQuery()) {
+                while (row.next()) {
+                    rows.add(row.getString(1) + "|" + json(row.getString(2)));
+                }
+            }
+            connection.commit();
+        }
+        return rows;
+    }
+
+    private JsonNode json(String text) throws Exception {
+        return mapper.readTree(text);
+    }
+
+    private static String sha256Hex(String text) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }
