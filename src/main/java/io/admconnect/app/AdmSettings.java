@@ -89,7 +89,7 @@ public interface AdmSettings {
         @WithDefault("1m")
         Duration authPause();
 
-        /** How often the batcher looks for complete batches: a due batch waits up to this long on top of ADM_BATCH_MAX_WAIT. */
+        /** How often the batcher looks for complete batches; a batch due before its next look is taken up to this much early. */
         @WithDefault("100ms")
         Duration pollInterval();
     }

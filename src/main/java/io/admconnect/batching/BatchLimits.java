@@ -25,4 +25,16 @@ public record BatchLimits(int maxMembers, int maxBytes, Duration maxWait) {
             throw new IllegalArgumentException("ADM_BATCH_MAX_WAIT must be positive, e.g. 5s");
         }
     }
+
+    /**
+     * These limits with a batch due {@code early} before its oldest member has waited {@code maxWait}: for a
+     * batcher that looks every {@code early}, so that no member waits longer than {@code maxWait}. A wait shorter
+     * than twice {@code early} is kept as it is.
+     */
+    public BatchLimits dueEarlierBy(Duration early) {
+        if (maxWait.compareTo(early.multipliedBy(2)) < 0) {
+            return this;
+        }
+        return new BatchLimits(maxMembers, maxBytes, maxWait.minus(early));
+    }
 }

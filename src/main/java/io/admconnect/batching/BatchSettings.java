@@ -22,6 +22,15 @@ public class BatchSettings {
         return limits;
     }
 
+    /**
+     * The limits the batcher claims by. A batch that falls due before the batcher's next look (one poll interval
+     * away) is taken now, up to one interval early rather than up to one interval late: a member waits at most
+     * ADM_BATCH_MAX_WAIT before its upload starts.
+     */
+    public BatchLimits claimLimits() {
+        return limits().dueEarlierBy(settings.delivery().pollInterval());
+    }
+
     /** How many uploads run at once. */
     public int concurrency() {
         return settings.delivery().concurrency();

@@ -93,7 +93,7 @@ public class Delivery {
         Instant now = Instant.now();
         // After ADM_BATCH_MAX_WAIT a flush request changes nothing any more: the members are due anyway.
         flushes.values().removeIf(requested -> requested.isBefore(now.minus(settings.limits().maxWait())));
-        List<MemberBatch> batches = store.claim(settings.limits(), free, now, Map.copyOf(flushes));
+        List<MemberBatch> batches = store.claim(settings.claimLimits(), free, now, Map.copyOf(flushes));
         inFlight.addAndGet(batches.size());
         return batches;
     }
