@@ -37,6 +37,11 @@ public class AdmSandbox {
 
     static final Set<String> EEA_AND_UK = Set.of("AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR",
             "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "GB");
+    /** Lowercase hex digits, by character. */
+    private static final boolean[] LOWER_HEX = new boolean['f' + 1];
+    static {
+        "0123456789abcdef".chars().forEach(c -> LOWER_HEX[c] = true);
+    }
     private static final Pattern DATA_SET_PATH = Pattern.compile("^/adm/(?:audiences|datasets)/([^/]+)(/members|/metrics)?$");
     private static final Pattern REVOKE_PATH = Pattern.compile("^/adm/sharingRules/([^/]+)/revoke$");
     private static final int MAX_BODY_BYTES = 10 * 1024 * 1024;
@@ -545,9 +550,9 @@ public class AdmSandbox {
         if (value.length() != 64) {
             return false;
         }
-        for (int i = 0; i < value.length(); i++) {
+        for (int i = 0; i < 64; i++) {
             char c = value.charAt(i);
-            if (!(c >= '0' && c <= '9' || c >= 'a' && c <= 'f')) {
+            if (c >= LOWER_HEX.length || !LOWER_HEX[c]) {
                 return false;
             }
         }

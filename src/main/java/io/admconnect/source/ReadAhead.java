@@ -5,6 +5,8 @@ import java.io.IOException;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
@@ -12,35 +14,63 @@ import java.util.concurrent.Future;
 import io.admconnect.processor.SourceRecord;
 
 /**
- * Reads a file's next chunk while the route normalizes and stores the current one, so that reading (SSH
- * decryption, CSV parsing) overlaps with the rest of the route instead of adding to it. One chunk ahead at
- * most: memory stays bounded, the reader is used by one thread at a time, and a reading failure surfaces
- * from {@link #next()} where it happened in the file, as without reading ahead.
+ * Reads a file's next chunks on a thread of their own while the route normalizes and stores the current one,
+ * so that reading (SSH decryption, CSV parsing) overlaps with the rest of the route instead of adding to it.
+ *
+ * <p>Two chunks ahead at most: one read and waiting, one being read. Camel's streaming split asks
+ * {@link #hasNext()} right after {@link #next()} (to know whether the chunk it got is the last); with a single
+ * chunk ahead that question waited for the whole next read, and reading did not overlap at all. Memory stays
+ * bounded, the reader is used by one thread at a time, and a reading failure surfaces from {@link #next()} where
+ * it happened in the file, as without reading ahead.
  */
 final class ReadAhead implements Iterator<List<SourceRecord>>, Closeable {
 
+    /** A chunk, the end of the file ({@link #END}), or the failure that ended reading. */
+    private record Read(List<SourceRecord> chunk, Throwable failure) {
+        static final Read END = new Read(null, null);
+    }
+
     private final ResumedChunks chunks;
-    private final ExecutorService executor;
-    /** The read under way or done; its result is null at the end of the file. */
-    private Future<List<SourceRecord>> ahead;
-    private boolean awaited;
-    private List<SourceRecord> chunk;
-    private RuntimeException failure;
+    /** The chunk read and not yet taken by the route; the reader waits on it while it is full. */
+    private final BlockingQueue<Read> ready = new ArrayBlockingQueue<>(1);
+    private final Future<?> reading;
+    private volatile boolean stopped;
+    /** Taken from {@link #ready} by {@link #hasNext()}, not yet handed out. */
+    private Read next;
 
     ReadAhead(ResumedChunks chunks, ExecutorService executor) {
         this.chunks = chunks;
-        this.executor = executor;
-        this.ahead = executor.submit(this::read);
+        this.reading = executor.submit(this::readAll);
     }
 
-    private List<SourceRecord> read() {
-        return chunks.hasNext() ? chunks.next() : null;
+    private void readAll() {
+        Read read;
+        do {
+            try {
+                read = chunks.hasNext() ? new Read(chunks.next(), null) : Read.END;
+            } catch (Throwable failure) {
+                read = new Read(null, failure); // nothing after a failure, as with the reader itself
+            }
+            try {
+                ready.put(read);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        } while (read.chunk() != null && !stopped);
     }
 
     @Override
     public boolean hasNext() {
-        await();
-        return chunk != null || failure != null;
+        if (next == null) {
+            try {
+                next = ready.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                next = new Read(null, new IllegalStateException("interrupted while reading the file", e));
+            }
+        }
+        return next != Read.END;
     }
 
     @Override
@@ -48,48 +78,32 @@ final class ReadAhead implements Iterator<List<SourceRecord>>, Closeable {
         if (!hasNext()) {
             throw new NoSuchElementException("no more records");
         }
-        if (failure != null) {
-            RuntimeException thrown = failure;
-            ahead = null; // nothing after a failure, as with the reader itself
-            failure = null;
-            throw thrown;
+        Read read = next;
+        if (read.failure() == null) {
+            next = null;
+            return read.chunk();
         }
-        List<SourceRecord> current = chunk;
-        chunk = null;
-        awaited = false;
-        ahead = executor.submit(this::read);
-        return current;
+        next = Read.END; // nothing after a failure
+        if (read.failure() instanceof RuntimeException runtime) {
+            throw runtime;
+        }
+        if (read.failure() instanceof Error error) {
+            throw error;
+        }
+        throw new IllegalStateException(read.failure());
     }
 
-    private void await() {
-        if (awaited || ahead == null) {
-            return;
-        }
-        awaited = true;
-        try {
-            chunk = ahead.get();
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Error error) {
-                throw error;
-            }
-            failure = e.getCause() instanceof RuntimeException runtime ? runtime : new IllegalStateException(e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            failure = new IllegalStateException("interrupted while reading the file", e);
-        }
-    }
-
-    /** Lets a read under way finish (the route stopped early: the store failed) before the reader is closed. */
+    /** Stops reading (the route may have stopped early: the store failed), lets a read under way finish, closes the reader. */
     @Override
     public void close() throws IOException {
-        if (ahead != null) {
-            try {
-                ahead.get();
-            } catch (ExecutionException e) {
-                // the route has stopped already; the failure that stopped it is what counts
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+        stopped = true;
+        ready.clear(); // a reader waiting to hand a chunk over goes on, and sees that it is stopped
+        try {
+            reading.get();
+        } catch (ExecutionException e) {
+            // the route has stopped already; the failure that stopped it is what counts
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         chunks.close();
     }
