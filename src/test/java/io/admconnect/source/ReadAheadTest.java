@@ -101,14 +101,7 @@ class ReadAheadTest {
         }
         byte[] file = csv.toString().getBytes(StandardCharsets.UTF_8);
         AtomicLong read = new AtomicLong();
-        InputStream counted = new FilterInputStream(new ByteArrayInputStream(file)) {
-            @Override
-            public int read(byte[] b, int off, int len) throws IOException {
-                int n = super.read(b, off, len);
-                read.addAndGet(Math.max(n, 0));
-                return n;
-            }
-        };
+        InputStream counted = counted(file, read, new AtomicBoolean());
         long chunkBytes = 100L * (padding.length() + 12);
         try (ReadAhead chunks = readAhead(counted, 100, 0)) {
             assertEquals(100, chunks.next().size());
@@ -126,7 +119,20 @@ class ReadAheadTest {
         byte[] file = csv(100_000);
         AtomicLong read = new AtomicLong();
         AtomicBoolean closed = new AtomicBoolean();
-        InputStream counted = new FilterInputStream(new ByteArrayInputStream(file)) {
+        InputStream counted = counted(file, read, closed);
+        ReadAhead chunks = readAhead(counted, 100, 0);
+        assertEquals(100, chunks.next().size());
+
+        chunks.close();
+
+        assertTrue(closed.get(), "the file is closed");
+        // the chunk taken, one waiting, one being read, plus the reader's buffers: far from the file's 4 MB
+        assertTrue(read.get() < file.length / 8, read.get() + " of " + file.length + " bytes read");
+    }
+
+    /** The file's bytes, counting those read and noting the close. */
+    private static InputStream counted(byte[] file, AtomicLong read, AtomicBoolean closed) {
+        return new FilterInputStream(new ByteArrayInputStream(file)) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = super.read(b, off, len);
@@ -140,14 +146,6 @@ class ReadAheadTest {
                 super.close();
             }
         };
-        ReadAhead chunks = readAhead(counted, 100, 0);
-        assertEquals(100, chunks.next().size());
-
-        chunks.close();
-
-        assertTrue(closed.get(), "the file is closed");
-        // the chunk taken, one waiting, one being read, plus the reader's buffers: far from the file's 4 MB
-        assertTrue(read.get() < file.length / 8, read.get() + " of " + file.length + " bytes read");
     }
 
     private ReadAhead readAhead(InputStream file, int chunkSize, long storedThroughLine) {
