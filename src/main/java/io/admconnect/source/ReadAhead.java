@@ -10,6 +10,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 
 import io.admconnect.processor.SourceRecord;
 
@@ -63,14 +64,28 @@ final class ReadAhead implements Iterator<List<SourceRecord>>, Closeable {
     @Override
     public boolean hasNext() {
         if (next == null) {
-            try {
-                next = ready.take();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                next = new Read(null, new IllegalStateException("interrupted while reading the file", e));
-            }
+            next = take();
         }
         return next != Read.END;
+    }
+
+    /** The next read; a reader that stopped without handing anything over (its thread pool was shut down) fails it. */
+    private Read take() {
+        try {
+            while (true) {
+                Read read = ready.poll(100, TimeUnit.MILLISECONDS);
+                if (read != null) {
+                    return read;
+                }
+                if (reading.isDone()) {
+                    read = ready.poll();
+                    return read != null ? read : new Read(null, new IllegalStateException("reading the file stopped (interrupted)"));
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Read(null, new IllegalStateException("interrupted while reading the file", e));
+        }
     }
 
     @Override

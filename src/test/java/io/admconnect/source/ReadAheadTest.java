@@ -130,6 +130,21 @@ class ReadAheadTest {
         assertTrue(read.get() < file.length / 8, read.get() + " of " + file.length + " bytes read");
     }
 
+    @Test
+    void aReaderStoppedFromOutsideFailsTheRouteInsteadOfLeavingItWaiting() throws IOException {
+        ReadAhead chunks = readAhead(new ByteArrayInputStream(csv(100_000)), 100, 0);
+        assertEquals(100, chunks.next().size());
+
+        readers.shutdownNow(); // as Camel does with its thread pools when it stops
+
+        assertThrows(IllegalStateException.class, () -> {
+            while (chunks.hasNext()) {
+                chunks.next();
+            }
+        });
+        chunks.close();
+    }
+
     /** The file's bytes, counting those read and noting the close. */
     private static InputStream counted(byte[] file, AtomicLong read, AtomicBoolean closed) {
         return new FilterInputStream(new ByteArrayInputStream(file)) {
