@@ -114,7 +114,7 @@ public class MemberStore {
         for (int i = 0; i < members.size(); i++) {
             byAction.computeIfAbsent(members.get(i).action(), a -> new ArrayList<>()).add(json.get(i));
         }
-        Append append = new Append(dataSet, source, byAction, alsoCommit, members.size(), Instant.now());
+        Append append = new Append(dataSet, source, byAction, alsoCommit, Instant.now());
         queued.add(append);
         committing.lock();
         try {
@@ -177,7 +177,7 @@ public class MemberStore {
                 throw e;
             }
         } catch (SQLException e) {
-            throw new StoreException("Could not store " + group.stream().mapToInt(append -> append.memberCount).sum() + " members", e);
+            throw new StoreException("Could not store " + group.stream().mapToInt(Append::memberCount).sum() + " members", e);
         }
     }
 
@@ -564,19 +564,20 @@ public class MemberStore {
         private final String source;
         private final Map<String, List<byte[]>> byAction;
         private final TransactionStep alsoCommit;
-        private final int memberCount;
         private final Instant receivedAt;
         private boolean committed;
         private RuntimeException failure;
 
-        Append(String dataSet, String source, Map<String, List<byte[]>> byAction, TransactionStep alsoCommit, int memberCount,
-                Instant receivedAt) {
+        Append(String dataSet, String source, Map<String, List<byte[]>> byAction, TransactionStep alsoCommit, Instant receivedAt) {
             this.dataSet = dataSet;
             this.source = source;
             this.byAction = byAction;
             this.alsoCommit = alsoCommit;
-            this.memberCount = memberCount;
             this.receivedAt = receivedAt;
+        }
+
+        int memberCount() {
+            return byAction.values().stream().mapToInt(List::size).sum();
         }
     }
 

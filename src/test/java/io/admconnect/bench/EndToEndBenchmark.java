@@ -277,12 +277,12 @@ public final class EndToEndBenchmark {
         try {
             Map<String, String> environment = bundleEnvironment(sandbox, runDirectory, "embedded");
             environment.putAll(Map.of("WEBHOOK_SECRET", SECRET, "WEBHOOK_DATA_SET", WEBHOOK_DATA_SET));
-            bundle = new BundleProcess("bundle", BundleProcess.freePort(), environment, runDirectory, jvmOptions(), bundleJar());
+            int port = BundleProcess.freePort();
+            bundle = new BundleProcess("bundle", port, environment, runDirectory, jvmOptions(), bundleJar());
             bundle.start();
             int rate = Integer.parseInt(options.get("rate"));
             int warmup = rate * Integer.parseInt(options.get("warmupSeconds"));
             int total = warmup + rate * Integer.parseInt(options.get("seconds"));
-            int port = Integer.parseInt(bundle.baseUrl().substring(bundle.baseUrl().lastIndexOf(':') + 1));
             byte[][] requests = new byte[total][];
             for (int i = 0; i < total; i++) {
                 String body = records.json(i);
@@ -393,8 +393,7 @@ public final class EndToEndBenchmark {
 
     /** The bundle to measure: this build's, or another's ({@code bundleJar=}); the sandbox is always this build's. */
     private String bundleJar() {
-        return options.get("bundleJar").isEmpty() ? System.getProperty("bundle.jar", "target/quarkus-app/quarkus-run.jar")
-                : options.get("bundleJar");
+        return options.get("bundleJar").isEmpty() ? BundleProcess.DEFAULT_JAR : options.get("bundleJar");
     }
 
     private List<String> jvmOptions() {

@@ -4,8 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** What the kernel says a process has used so far: CPU seconds (user + system), current and peak resident memory. */
-record ProcessUsage(double cpuSeconds, long rssMb, long peakRssMb) {
+/** What the kernel says a process has used so far: CPU seconds (user + system) and peak resident memory. */
+record ProcessUsage(double cpuSeconds, long peakRssMb) {
 
     /** Clock ticks per second of /proc/[pid]/stat (USER_HZ; 100 on Linux x86 and arm). */
     private static final double TICKS = 100.0;
@@ -16,16 +16,13 @@ record ProcessUsage(double cpuSeconds, long rssMb, long peakRssMb) {
             // Fields after the command name (which may hold spaces): state is field 3, utime 14, stime 15.
             String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
             double cpu = (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / TICKS;
-            long rss = 0;
             long peak = 0;
             for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    rss = kilobytes(line) / 1024;
-                } else if (line.startsWith("VmHWM:")) {
+                if (line.startsWith("VmHWM:")) {
                     peak = kilobytes(line) / 1024;
                 }
             }
-            return new ProcessUsage(cpu, rss, peak);
+            return new ProcessUsage(cpu, peak);
         } catch (IOException e) {
             throw new IllegalStateException("process " + pid + " is gone", e);
         }

@@ -28,6 +28,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 /** The packaged bundle ({@code target/quarkus-app}) run as a separate process, as ops run it. */
 public final class BundleProcess {
 
+    /** The packaged bundle of this build ({@code -Dbundle.jar=} for another). */
+    public static final String DEFAULT_JAR = System.getProperty("bundle.jar", "target/quarkus-app/quarkus-run.jar");
+
     public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -45,7 +48,7 @@ public final class BundleProcess {
     }
 
     public BundleProcess(String name, int port, Map<String, String> environment, Path logDirectory, List<String> jvmOptions) {
-        this(name, port, environment, logDirectory, jvmOptions, System.getProperty("bundle.jar", "target/quarkus-app/quarkus-run.jar"));
+        this(name, port, environment, logDirectory, jvmOptions, DEFAULT_JAR);
     }
 
     /** {@code jar}: the {@code quarkus-run.jar} to start, e.g. another build's for a before/after comparison. */

@@ -589,7 +589,7 @@ class SftpSourceTest {
         return mapper.readTree(text);
     }
 
-    private static String sha256(String text) throws Exception {
+    static String sha256(String text) throws Exception {
         return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 

@@ -14,7 +14,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -119,8 +118,8 @@ class WebhookTest {
         post(body).statusCode(202)
                 .body("trackingId", matchesPattern("[0-9a-f-]{36}"))
                 .body("accepted", equalTo(2))
-                .body("rejected.index", equalTo(java.util.List.of(1, 2, 3)))
-                .body("rejected.reason", equalTo(java.util.List.of("no_consent", "invalid_external_user_id", "malformed_record")));
+                .body("rejected.index", equalTo(List.of(1, 2, 3)))
+                .body("rejected.reason", equalTo(List.of("no_consent", "invalid_external_user_id", "malformed_record")));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> stored("wh-1") != null && stored("wh-5") != null);
         String emailHash = IdentityNormalizer.amazon().hash(IdentityField.EMAIL, "a.btag@example.com", "US");
@@ -211,7 +210,7 @@ class WebhookTest {
         assertEquals(1, stored("rp-1").timesAccepted(), "uploaded once");
         assertEquals(1, stored("rp-2").timesAccepted(), "uploaded once");
         // The store keeps the body's digest and the answer (no values), not the body.
-        assertEquals(List.of("webhook|" + first), requestRows(sha256Hex(body)));
+        assertEquals(List.of("webhook|" + first), requestRows(SftpSourceTest.sha256(body)));
     }
 
     @Test
@@ -233,9 +232,9 @@ class WebhookTest {
         assertEquals(1, replaysCounted("replay-webhook") - before.shortWindowReplays());
         assertEquals(3, stored("rp-window").timesAccepted());
         // Purging forgets what is past its window: the short one here, not the shipped route's 24 h.
-        assertEquals(2, requestRows(sha256Hex(body)).size());
+        assertEquals(2, requestRows(SftpSourceTest.sha256(body)).size());
         assertEquals(1, replays.purge(Instant.now().plus(SHORT_WINDOW).plusSeconds(1)));
-        assertEquals(List.of("webhook"), requestRows(sha256Hex(body)).stream().map(row -> row.substring(0, row.indexOf('|'))).toList());
+        assertEquals(List.of("webhook"), requestRows(SftpSourceTest.sha256(body)).stream().map(row -> row.substring(0, row.indexOf('|'))).toList());
     }
 
     @Test
@@ -316,9 +315,5 @@ class WebhookTest {
 
     private JsonNode json(String text) throws Exception {
         return mapper.readTree(text);
-    }
-
-    private static String sha256Hex(String text) throws Exception {
-        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
     }
 }
