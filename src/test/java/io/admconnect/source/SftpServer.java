@@ -50,6 +50,8 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
     private Path keys;
     /** When the server first sent bytes of each file (by file name): where a benchmark's clock starts. */
     private final Map<String, Instant> firstReads = new ConcurrentHashMap<>();
+    /** When the server last sent bytes of each file: how long a benchmark's pipeline took after the file was read. */
+    private final Map<String, Instant> lastReads = new ConcurrentHashMap<>();
 
     @Override
     public Map<String, String> start() {
@@ -68,7 +70,10 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
                 @Override
                 public void reading(ServerSession session, String remoteHandle, FileHandle localHandle, long offset, byte[] data,
                         int dataOffset, int dataLen) {
-                    firstReads.putIfAbsent(localHandle.getFile().getFileName().toString(), Instant.now());
+                    String fileName = localHandle.getFile().getFileName().toString();
+                    Instant now = Instant.now();
+                    firstReads.putIfAbsent(fileName, now);
+                    lastReads.put(fileName, now);
                 }
             });
             server.setSubsystemFactories(List.of(sftp));
@@ -106,6 +111,11 @@ public class SftpServer implements QuarkusTestResourceLifecycleManager {
     /** When the server first sent bytes of a file of this name, or null. */
     public Instant firstRead(String fileName) {
         return firstReads.get(fileName);
+    }
+
+    /** When the server last sent bytes of a file of this name, or null. */
+    public Instant lastRead(String fileName) {
+        return lastReads.get(fileName);
     }
 
     @Override
