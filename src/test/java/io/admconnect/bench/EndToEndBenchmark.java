@@ -1,5 +1,7 @@
 package io.admconnect.bench;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -28,6 +30,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.tools.attach.VirtualMachine;
 import io.admconnect.durability.BundleProcess;
 import io.admconnect.source.SftpServer;
+import io.admconnect.source.WebhookSignatures;
 
 /**
  * The end-to-end benchmark (BENCHMARKS.md): the packaged bundle ({@code target/quarkus-app}) runs as a
@@ -57,6 +60,8 @@ import io.admconnect.source.SftpServer;
 public final class EndToEndBenchmark {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** How often the benchmark looks whether the bundle or the sandbox is done. */
+    private static final Duration POLL = Duration.ofMillis(50);
     private static final String SECRET = "bench-webhook-secret";
     private static final String SFTP_DATA_SET = "crm_bench_sftp";
     private static final String BASELINE_DATA_SET = "crm_bench_baseline";
@@ -245,10 +250,10 @@ public final class EndToEndBenchmark {
         long before = (long) metric(bundle, "adm_file_members_stored_total{source=\"sftp\"");
         Files.createLink(inbox.resolve(name), file);
         Duration timeout = Duration.ofSeconds(Math.max(120, Files.size(file) >> 19)); // 2 s per MB
-        await("the file to be stored", timeout, () -> Files.exists(inbox.resolve(".done").resolve(name)));
+        await("the file to be stored").atMost(timeout).pollInterval(POLL).until(() -> Files.exists(inbox.resolve(".done").resolve(name)));
         long stored = (long) metric(bundle, "adm_file_members_stored_total{source=\"sftp\"");
-        await("the sandbox to accept every member", timeout,
-                () -> dataSetState(sandbox, SFTP_DATA_SET).path("membersAccepted").asLong() >= stored);
+        await("the sandbox to accept every member").atMost(timeout).pollInterval(POLL)
+                .until(() -> dataSetState(sandbox, SFTP_DATA_SET).path("membersAccepted").asLong() >= stored);
         return stored - before;
     }
 
@@ -287,7 +292,7 @@ public final class EndToEndBenchmark {
             byte[][] requests = new byte[total][];
             for (int i = 0; i < total; i++) {
                 String body = records.json(i);
-                requests[i] = WebhookLoad.request(port, BundleProcess.sign(SECRET, body), body);
+                requests[i] = WebhookLoad.request(port, WebhookSignatures.sign(body, SECRET), body);
             }
             WebhookLoad load = new WebhookLoad(requests, rate);
             BundleProcess measured = bundle;
@@ -305,8 +310,8 @@ public final class EndToEndBenchmark {
                 }
             }, warmup);
             double sendSeconds = (System.nanoTime() - started) / 1e9;
-            await("the sandbox to accept every webhook member", Duration.ofMinutes(2),
-                    () -> dataSetState(sandbox, WEBHOOK_DATA_SET).path("membersAccepted").asLong() >= load.accepted.get());
+            await("the sandbox to accept every webhook member").atMost(Duration.ofMinutes(2)).pollInterval(POLL)
+                    .until(() -> dataSetState(sandbox, WEBHOOK_DATA_SET).path("membersAccepted").asLong() >= load.accepted.get());
             ProcessUsage used = ProcessUsage.of(bundle.pid());
             heap[0].close();
             profiling[0].close();
@@ -338,9 +343,8 @@ public final class EndToEndBenchmark {
 
     /** Every member of the data set the sandbox accepted, by external id, with when it accepted it (epoch millis). */
     private static Map<String, Long> acceptedAt(BundleProcess sandbox, String dataSet) throws Exception {
-        JsonNode members = MAPPER.readTree(get(sandbox, "/sandbox/_control/data-sets/" + dataSet + "/members?withMember=false"));
         Map<String, Long> acceptedAt = new HashMap<>();
-        for (JsonNode member : members.path("members")) {
+        for (JsonNode member : sandbox.acceptedMembers(dataSet)) {
             acceptedAt.put(member.path("externalUserId").asText(), Instant.parse(member.path("acceptedAt").asText()).toEpochMilli());
         }
         return acceptedAt;
@@ -436,21 +440,6 @@ public final class EndToEndBenchmark {
     private static String get(BundleProcess process, String path) throws Exception {
         return BundleProcess.HTTP.send(HttpRequest.newBuilder(URI.create(process.baseUrl() + path)).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
-    }
-
-    private static void await(String what, Duration timeout, Check check) throws Exception {
-        Instant deadline = Instant.now().plus(timeout);
-        while (!check.done()) {
-            if (Instant.now().isAfter(deadline)) {
-                throw new IllegalStateException("gave up waiting for " + what + " after " + timeout);
-            }
-            Thread.sleep(50);
-        }
-    }
-
-    @FunctionalInterface
-    private interface Check {
-        boolean done() throws Exception;
     }
 
     private static Instant lastAccepted(JsonNode dataSet) {

@@ -6,7 +6,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,16 +13,13 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.admconnect.source.WebhookSignatures;
 
 /** The packaged bundle ({@code target/quarkus-app}) run as a separate process, as ops run it. */
 public final class BundleProcess {
@@ -151,7 +147,7 @@ public final class BundleProcess {
                     .append("@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}");
         }
         body.append(']');
-        String signature = sign(secret, body.toString());
+        String signature = WebhookSignatures.sign(body.toString(), secret);
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(URI.create(baseUrl() + "/webhooks/crm"))
                 .timeout(Duration.ofSeconds(5)).header("Content-Type", "application/json").header("X-Signature-256", signature)
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString())).build(), HttpResponse.BodyHandlers.ofString());
@@ -160,16 +156,22 @@ public final class BundleProcess {
 
     /** This process being the sandbox: every member of the data set it accepted, by external id, with how often. */
     Map<String, Integer> sandboxMembers(String dataSet) throws Exception {
+        Map<String, Integer> members = new HashMap<>();
+        for (JsonNode member : acceptedMembers(dataSet)) {
+            members.put(member.path("externalUserId").asText(), member.path("timesAccepted").asInt());
+        }
+        return members;
+    }
+
+    /**
+     * What the sandbox recorded of each member of the data set it accepted ({@code externalUserId},
+     * {@code timesAccepted}, {@code acceptedAt}); none when it holds no such data set.
+     */
+    public JsonNode acceptedMembers(String dataSet) throws Exception {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                 URI.create(baseUrl() + "/sandbox/_control/data-sets/" + dataSet + "/members?withMember=false")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        Map<String, Integer> members = new HashMap<>();
-        if (response.statusCode() == 200) {
-            for (JsonNode member : new ObjectMapper().readTree(response.body()).path("members")) {
-                members.put(member.path("externalUserId").asText(), member.path("timesAccepted").asInt());
-            }
-        }
-        return members;
+        return response.statusCode() == 200 ? new ObjectMapper().readTree(response.body()).path("members") : new ObjectMapper().createArrayNode();
     }
 
     /** The sandbox's members once it holds every expected one, or what it holds when the time is up. */
@@ -184,13 +186,6 @@ public final class BundleProcess {
             Thread.sleep(500);
         }
         return delivered;
-    }
-
-    /** The webhook signature of a body: {@code sha256=<hex HMAC-SHA256>}. */
-    public static String sign(String secret, String body) throws Exception {
-        Mac mac = Mac.getInstance("HmacSHA256");
-        mac.init(new SecretKeySpec(secret.getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
-        return "sha256=" + HexFormat.of().formatHex(mac.doFinal(body.getBytes(StandardCharsets.UTF_8)));
     }
 
     public static void deleteRecursively(Path directory) throws IOException {

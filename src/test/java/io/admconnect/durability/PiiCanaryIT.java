@@ -30,6 +30,7 @@ import java.util.stream.Stream;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.admconnect.source.SftpServer;
+import io.admconnect.source.WebhookSignatures;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -137,7 +138,7 @@ class PiiCanaryIT {
         bundle.start();
         post(sandbox.baseUrl() + "/sandbox/_control/rejections", "{\"externalUserIds\":[\"canary-1\",\"canary-2\"]}", Map.of());
         String body = webhookBody();
-        HttpResponse<String> answer = post(bundle.baseUrl() + "/webhooks/crm", body, Map.of("X-Signature-256", BundleProcess.sign(SECRET, body)));
+        HttpResponse<String> answer = post(bundle.baseUrl() + "/webhooks/crm", body, Map.of("X-Signature-256", WebhookSignatures.sign(body, SECRET)));
         assertEquals(202, answer.statusCode(), answer.body());
 
         String deadLetters = awaitDeadLetters(2);

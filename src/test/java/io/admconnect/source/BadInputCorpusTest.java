@@ -244,8 +244,8 @@ class BadInputCorpusTest {
         switch (how) {
             case "unsigned" -> {
             }
-            case "wrong signature" -> request.header("X-Signature-256", WebhookTest.sign(body, "another-secret"));
-            case "signed", "again", "text/plain", "form" -> request.header("X-Signature-256", WebhookTest.sign(body, SECRET));
+            case "wrong signature" -> request.header("X-Signature-256", WebhookSignatures.sign(body, "another-secret"));
+            case "signed", "again", "text/plain", "form" -> request.header("X-Signature-256", WebhookSignatures.sign(body, SECRET));
             default -> throw new AssertionError("unknown way of sending in the corpus README: " + how);
         }
         return request.build();

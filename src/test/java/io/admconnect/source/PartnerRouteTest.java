@@ -49,7 +49,7 @@ class PartnerRouteTest {
                 + "\"ads_consent\":{\"value\":\"true\"}}},"
                 + "{\"vid\":3234575,\"properties\":{\"email\":{\"value\":\"no-consent@example.com\"}}}]";
 
-        given().contentType("application/json").header("X-Signature-256", WebhookTest.sign(body, "hs-secret")).body(body)
+        given().contentType("application/json").header("X-Signature-256", WebhookSignatures.sign(body, "hs-secret")).body(body)
                 .post("/webhooks/hubspot").then().statusCode(202)
                 .body("accepted", equalTo(1))
                 .body("rejected", equalTo(List.of(Map.of("index", 1, "reason", "no_consent"))));
@@ -78,11 +78,11 @@ class PartnerRouteTest {
         sql("alter table member_chunk add constraint webhook_outage check (data_set not in ('crm_hubspot_us', 'crm_webhook_test')) nocheck");
         try {
             String partner = "[{\"vid\":9,\"properties\":{\"email\":{\"value\":\"outage@example.com\"},\"ads_consent\":{\"value\":\"true\"}}}]";
-            given().contentType("application/json").header("X-Signature-256", WebhookTest.sign(partner, "hs-secret")).body(partner)
+            given().contentType("application/json").header("X-Signature-256", WebhookSignatures.sign(partner, "hs-secret")).body(partner)
                     .post("/webhooks/hubspot").then().statusCode(503).header("Retry-After", "5")
                     .body("message", equalTo("The records could not be stored; nothing was accepted. Retry later."));
             String shipped = "[{\"externalUserId\":\"outage-1\",\"email\":\"outage@example.com\",\"consent\":{\"userData\":\"GRANTED\"}}]";
-            given().contentType("application/json").header("X-Signature-256", WebhookTest.sign(shipped, "test-webhook-secret")).body(shipped)
+            given().contentType("application/json").header("X-Signature-256", WebhookSignatures.sign(shipped, "test-webhook-secret")).body(shipped)
                     .post("/webhooks/crm").then().statusCode(503).header("Retry-After", "5");
         } finally {
             sql("alter table member_chunk drop constraint webhook_outage");

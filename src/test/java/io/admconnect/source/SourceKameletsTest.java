@@ -70,7 +70,7 @@ class SourceKameletsTest {
 
         // The other routes run: the shipped ones and a partner's.
         String body = "[{\"vid\":1,\"properties\":{\"email\":{\"value\":\"still.running@example.com\"},\"ads_consent\":{\"value\":\"true\"}}}]";
-        given().contentType("application/json").header("X-Signature-256", WebhookTest.sign(body, "hs-secret")).body(body)
+        given().contentType("application/json").header("X-Signature-256", WebhookSignatures.sign(body, "hs-secret")).body(body)
                 .post("/webhooks/hubspot").then().statusCode(202).body("accepted", equalTo(1));
         assertTrue(camel.getRouteController().getRouteStatus("webhook").isStarted());
         assertTrue(camel.getRouteController().getRouteStatus("hubspot").isStarted());
