@@ -27,6 +27,8 @@ public final class BundleProcess {
     /** The packaged bundle of this build ({@code -Dbundle.jar=} for another). */
     public static final String DEFAULT_JAR = System.getProperty("bundle.jar", "target/quarkus-app/quarkus-run.jar");
 
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
     public static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -171,7 +173,7 @@ public final class BundleProcess {
         HttpResponse<String> response = HTTP.send(HttpRequest.newBuilder(
                 URI.create(baseUrl() + "/sandbox/_control/data-sets/" + dataSet + "/members?withMember=false")).build(),
                 HttpResponse.BodyHandlers.ofString());
-        return response.statusCode() == 200 ? new ObjectMapper().readTree(response.body()).path("members") : new ObjectMapper().createArrayNode();
+        return response.statusCode() == 200 ? MAPPER.readTree(response.body()).path("members") : MAPPER.createArrayNode();
     }
 
     /** The sandbox's members once it holds every expected one, or what it holds when the time is up. */
